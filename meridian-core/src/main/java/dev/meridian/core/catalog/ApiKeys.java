@@ -1,0 +1,37 @@
+package dev.meridian.core.catalog;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Resolves a provider's API key from the environment variable the catalog names. Keys are read here
+ * and handed to the HTTP layer only; nothing else may log or return them.
+ */
+public final class ApiKeys {
+  private final Function<String, String> lookup;
+
+  public ApiKeys(Function<String, String> lookup) {
+    this.lookup = Objects.requireNonNull(lookup);
+  }
+
+  /** Keys from the process environment. */
+  public static ApiKeys fromEnvironment() {
+    return new ApiKeys(System::getenv);
+  }
+
+  /** Fixed keys by variable name; for tests. */
+  public static ApiKeys of(Map<String, String> keys) {
+    Map<String, String> copy = Map.copyOf(keys);
+    return new ApiKeys(copy::get);
+  }
+
+  /** The key for {@code provider}, or null when its variable is unset or empty (simulated providers). */
+  public String keyFor(Provider provider) {
+    if (provider.apiKeyEnv() == null) {
+      return null;
+    }
+    String key = lookup.apply(provider.apiKeyEnv());
+    return key == null || key.isBlank() ? null : key;
+  }
+}

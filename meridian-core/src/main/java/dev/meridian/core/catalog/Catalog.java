@@ -1,0 +1,166 @@
+package dev.meridian.core.catalog;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+
+/**
+ * The immutable set of regions, providers, models and the endpoints they form. Built by {@link
+ * CatalogLoader}; validated on construction so a bad file is rejected before it is used.
+ */
+public final class Catalog {
+  private final String version;
+  private final Map<String, Region> regions;
+  private final Map<String, Provider> providers;
+  private final Map<String, ModelSpec> models;
+  private final Map<String, List<Endpoint>> endpointsByModel;
+  private final Map<Tier, List<ModelSpec>> modelsByTier;
+  private final List<Endpoint> endpoints;
+
+  public Catalog(
+      String version, List<Region> regions, List<Provider> providers, List<ModelSpec> models) {
+    this.version = version == null ? "unversioned" : version;
+    this.regions = index(regions, Region::id, "region");
+    this.providers = index(providers, Provider::id, "provider");
+    this.models = index(models, ModelSpec::id, "model");
+    if (this.regions.isEmpty()) {
+      throw new CatalogException("catalog lists no regions");
+    }
+    if (this.models.isEmpty()) {
+      throw new CatalogException("catalog lists no models");
+    }
+
+    Map<String, List<Endpoint>> byModel = new LinkedHashMap<>();
+    List<Endpoint> all = new ArrayList<>();
+    Map<Tier, List<ModelSpec>> byTier = new EnumMap<>(Tier.class);
+    for (ModelSpec model : models) {
+      Provider provider = this.providers.get(model.provider());
+      if (provider == null) {
+        throw new CatalogException(
+            "model '" + model.id() + "' names unknown provider '" + model.provider() + "'");
+      }
+      if (model.regions().isEmpty()) {
+        throw new CatalogException("model '" + model.id() + "' is served in no region");
+      }
+      List<Endpoint> modelEndpoints = new ArrayList<>();
+      for (String region : model.regions()) {
+        if (!this.regions.containsKey(region)) {
+          throw new CatalogException(
+              "model '" + model.id() + "' names unknown region '" + region + "'");
+        }
+        String baseUrl = provider.baseUrl(region);
+        if (baseUrl == null || baseUrl.isBlank()) {
+          throw new CatalogException(
+              "provider '" + provider.id() + "' has no base URL in region '" + region
+                  + "', which model '" + model.id() + "' is served from");
+        }
+        modelEndpoints.add(new Endpoint(model, provider, region, stripTrailingSlash(baseUrl)));
+      }
+      byModel.put(model.id(), List.copyOf(modelEndpoints));
+      all.addAll(modelEndpoints);
+      byTier.computeIfAbsent(model.tier(), t -> new ArrayList<>()).add(model);
+    }
+    for (Tier tier : Tier.values()) {
+      byTier.computeIfPresent(tier, (t, list) -> List.copyOf(list));
+    }
+    this.endpointsByModel = Collections.unmodifiableMap(byModel);
+    this.modelsByTier = Collections.unmodifiableMap(byTier);
+    this.endpoints = List.copyOf(all);
+  }
+
+  private static <T> Map<String, T> index(
+      List<T> items, java.util.function.Function<T, String> key, String what) {
+    Map<String, T> map = new LinkedHashMap<>();
+    for (T item : items) {
+      String id = key.apply(item);
+      if (id == null || id.isBlank()) {
+        throw new CatalogException(what + " without an id");
+      }
+      if (map.put(id, item) != null) {
+        throw new CatalogException("duplicate " + what + " id '" + id + "'");
+      }
+    }
+    return Collections.unmodifiableMap(map);
+  }
+
+  private static String stripTrailingSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  public String version() {
+    return version;
+  }
+
+  public Collection<Region> regions() {
+    return regions.values();
+  }
+
+  public boolean hasRegion(String id) {
+    return regions.containsKey(id);
+  }
+
+  public Collection<Provider> providers() {
+    return providers.values();
+  }
+
+  public Provider provider(String id) {
+    return providers.get(id);
+  }
+
+  public Collection<ModelSpec> models() {
+    return models.values();
+  }
+
+  /** The model clients call {@code id}, or null. */
+  public ModelSpec model(String id) {
+    return models.get(id);
+  }
+
+  public List<ModelSpec> modelsOf(Tier tier) {
+    return modelsByTier.getOrDefault(tier, List.of());
+  }
+
+  public List<Endpoint> endpointsOf(String modelId) {
+    return endpointsByModel.getOrDefault(modelId, List.of());
+  }
+
+  public Endpoint endpoint(String modelId, String region) {
+    for (Endpoint endpoint : endpointsOf(modelId)) {
+      if (endpoint.region().equals(region)) {
+        return endpoint;
+      }
+    }
+    return null;
+  }
+
+  public List<Endpoint> endpoints() {
+    return endpoints;
+  }
+
+  /**
+   * A copy whose provider base URLs are replaced, e.g. to point every endpoint at a simulator on a
+   * random port in tests.
+   *
+   * @param baseUrlFor (provider, region) to the new base URL
+   */
+  public Catalog withBaseUrls(BiFunction<Provider, String, String> baseUrlFor) {
+    List<Provider> rebased = new ArrayList<>();
+    for (Provider provider : providers.values()) {
+      Map<String, String> urls = new LinkedHashMap<>();
+      for (Region region : regions.values()) {
+        String url = baseUrlFor.apply(provider, region.id());
+        if (url != null) {
+          urls.put(region.id(), url);
+        }
+      }
+      rebased.add(new Provider(provider.id(), provider.name(), provider.apiKeyEnv(), urls));
+    }
+    return new Catalog(
+        version, List.copyOf(regions.values()), rebased, List.copyOf(models.values()));
+  }
+}

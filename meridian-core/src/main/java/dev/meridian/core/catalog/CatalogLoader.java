@@ -1,0 +1,174 @@
+package dev.meridian.core.catalog;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a catalog from JSON (format in {@code docs/catalog.md}). Parsing is Jackson's, through Vert.x
+ * {@link JsonObject}; this class only maps fields and reports precisely what is wrong.
+ */
+public final class CatalogLoader {
+  /** Classpath location of the default catalog: 15 models in us-east, eu-west and ap-southeast. */
+  public static final String DEFAULT_RESOURCE = "catalog/default-catalog.json";
+
+  private CatalogLoader() {}
+
+  public static Catalog loadDefault() {
+    try (InputStream in =
+        CatalogLoader.class.getClassLoader().getResourceAsStream(DEFAULT_RESOURCE)) {
+      if (in == null) {
+        throw new CatalogException("default catalog missing from classpath: " + DEFAULT_RESOURCE);
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), DEFAULT_RESOURCE);
+    } catch (IOException e) {
+      throw new CatalogException("cannot read default catalog", e);
+    }
+  }
+
+  public static Catalog load(Path file) {
+    try {
+      return parse(Files.readString(file), file.toString());
+    } catch (IOException e) {
+      throw new CatalogException("cannot read catalog file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static Catalog parse(String json, String source) {
+    JsonObject root;
+    try {
+      root = new JsonObject(json);
+    } catch (DecodeException e) {
+      throw new CatalogException(source + ": not valid JSON: " + e.getMessage(), e);
+    }
+    try {
+      return fromJson(root);
+    } catch (CatalogException e) {
+      throw new CatalogException(source + ": " + e.getMessage(), e);
+    } catch (ClassCastException e) {
+      throw new CatalogException(source + ": a field has the wrong type: " + e.getMessage(), e);
+    }
+  }
+
+  static Catalog fromJson(JsonObject root) {
+    List<Region> regions = new ArrayList<>();
+    for (JsonObject json : objects(root, "regions")) {
+      regions.add(new Region(required(json, "id", "region"), json.getString("name")));
+    }
+    List<Provider> providers = new ArrayList<>();
+    for (JsonObject json : objects(root, "providers")) {
+      String id = required(json, "id", "provider");
+      Map<String, String> urls = new LinkedHashMap<>();
+      JsonObject baseUrls = json.getJsonObject("baseUrls", new JsonObject());
+      for (String region : baseUrls.fieldNames()) {
+        urls.put(region, baseUrls.getString(region));
+      }
+      providers.add(new Provider(id, json.getString("name"), json.getString("apiKeyEnv"), urls));
+    }
+    List<ModelSpec> models = new ArrayList<>();
+    for (JsonObject json : objects(root, "models")) {
+      String id = required(json, "id", "model");
+      String where = "model '" + id + "'";
+      Tier tier = Tier.fromId(required(json, "tier", where));
+      if (tier == null) {
+        throw new CatalogException(
+            where + " has unknown tier '" + json.getString("tier") + "' (expected one of "
+                + "ultra-budget, budget, mid-range, premium)");
+      }
+      JsonObject price = json.getJsonObject("price", new JsonObject());
+      JsonObject nominal = json.getJsonObject("nominal", new JsonObject());
+      List<String> modelRegions = strings(json.getJsonArray("regions"));
+      if (modelRegions.isEmpty()) {
+        for (Region region : regions) {
+          modelRegions.add(region.id());
+        }
+      }
+      double outputPrice = nonNegative(price, "outputPerMillion", where);
+      models.add(
+          new ModelSpec(
+              id,
+              json.getString("upstreamId"),
+              required(json, "provider", where),
+              json.getString("family", json.getString("provider")),
+              tier,
+              new LinkedHashSet<>(strings(json.getJsonArray("capabilities"))),
+              json.getInteger("contextWindow", 131_072),
+              nonNegative(price, "inputPerMillion", where),
+              outputPrice,
+              modelRegions,
+              positive(nominal, "ttftMs", where),
+              positive(nominal, "tokensPerSecond", where)));
+    }
+    return new Catalog(root.getString("version"), regions, providers, models);
+  }
+
+  private static List<JsonObject> objects(JsonObject root, String field) {
+    JsonArray array = root.getJsonArray(field);
+    if (array == null) {
+      throw new CatalogException("missing array '" + field + "'");
+    }
+    List<JsonObject> list = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      Object item = array.getValue(i);
+      if (!(item instanceof JsonObject object)) {
+        throw new CatalogException("'" + field + "[" + i + "]' is not an object");
+      }
+      list.add(object);
+    }
+    return list;
+  }
+
+  private static List<String> strings(JsonArray array) {
+    List<String> list = new ArrayList<>();
+    if (array != null) {
+      for (int i = 0; i < array.size(); i++) {
+        list.add(array.getString(i));
+      }
+    }
+    return list;
+  }
+
+  private static String required(JsonObject json, String field, String where) {
+    String value = json.getString(field);
+    if (value == null || value.isBlank()) {
+      throw new CatalogException(where + " is missing '" + field + "'");
+    }
+    return value;
+  }
+
+  private static double nonNegative(JsonObject json, String field, String where) {
+    Number value = json.getNumber(field);
+    if (value == null || value.doubleValue() < 0) {
+      throw new CatalogException(where + " needs a non-negative '" + field + "'");
+    }
+    return value.doubleValue();
+  }
+
+  private static double positive(JsonObject json, String field, String where) {
+    Number value = json.getNumber(field);
+    if (value == null || value.doubleValue() <= 0) {
+      throw new CatalogException(where + " needs a positive nominal '" + field + "'");
+    }
+    return value.doubleValue();
+  }
+
+  /** Models that list capabilities the router knows nothing about are allowed; this lists the known ones. */
+  public static Set<String> knownCapabilities() {
+    return Set.of(
+        ModelSpec.CAPABILITY_CODE,
+        ModelSpec.CAPABILITY_REASONING,
+        ModelSpec.CAPABILITY_TOOLS,
+        ModelSpec.CAPABILITY_VISION);
+  }
+}

@@ -1,0 +1,146 @@
+package dev.meridian.core.openai;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+
+/**
+ * Validates a chat-completions body before any upstream is chosen. The rules follow what OpenAI's own
+ * API rejects, so a client gets the same 400 here as it would there; anything else passes through.
+ */
+public final class ChatRequestParser {
+  private static final Set<String> ROLES =
+      Set.of("system", "developer", "user", "assistant", "tool", "function");
+
+  private ChatRequestParser() {}
+
+  /** Parses and validates; throws {@link OpenAiException} with a 400 describing the first problem. */
+  public static ChatRequest parse(String body) {
+    if (body == null || body.isBlank()) {
+      throw OpenAiError.invalidJson("the body is empty").asException();
+    }
+    Object parsed;
+    try {
+      parsed = io.vertx.core.json.Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw OpenAiError.invalidJson(firstLine(e.getMessage())).asException();
+    }
+    if (!(parsed instanceof JsonObject json)) {
+      throw OpenAiError.invalidJson("the body must be a JSON object").asException();
+    }
+    return validate(json);
+  }
+
+  public static ChatRequest validate(JsonObject json) {
+    Object model = json.getValue("model");
+    if (model == null) {
+      throw invalid("missing_required_parameter", "you must provide a 'model' parameter.", "model");
+    }
+    if (!(model instanceof String modelName) || modelName.isBlank()) {
+      throw invalid("invalid_type", "'model' must be a non-empty string.", "model");
+    }
+
+    Object messages = json.getValue("messages");
+    if (messages == null) {
+      throw invalid(
+          "missing_required_parameter", "you must provide a 'messages' parameter.", "messages");
+    }
+    if (!(messages instanceof JsonArray list)) {
+      throw invalid("invalid_type", "'messages' must be an array of message objects.", "messages");
+    }
+    if (list.isEmpty()) {
+      throw invalid("empty_array", "'messages' must contain at least one message.", "messages");
+    }
+    for (int i = 0; i < list.size(); i++) {
+      validateMessage(list.getValue(i), i);
+    }
+
+    boolean stream = optionalBoolean(json, "stream");
+    boolean includeUsage = false;
+    Object streamOptions = json.getValue("stream_options");
+    if (streamOptions != null) {
+      if (!(streamOptions instanceof JsonObject options)) {
+        throw invalid("invalid_type", "'stream_options' must be an object.", "stream_options");
+      }
+      includeUsage = optionalBoolean(options, "include_usage");
+    }
+
+    Integer maxTokens = optionalPositiveInt(json, "max_completion_tokens");
+    Integer legacyMaxTokens = optionalPositiveInt(json, "max_tokens");
+    return new ChatRequest(
+        modelName, stream, includeUsage, maxTokens != null ? maxTokens : legacyMaxTokens, json);
+  }
+
+  private static void validateMessage(Object value, int index) {
+    String param = "messages[" + index + "]";
+    if (!(value instanceof JsonObject message)) {
+      throw invalid("invalid_type", "'" + param + "' must be an object.", param);
+    }
+    Object role = message.getValue("role");
+    if (!(role instanceof String roleName)) {
+      throw invalid(
+          "missing_required_parameter", "'" + param + ".role' is required.", param + ".role");
+    }
+    if (!ROLES.contains(roleName)) {
+      throw invalid(
+          "invalid_value",
+          "'" + param + ".role' must be one of " + String.join(", ", ROLES.stream().sorted().toList())
+              + ", got '" + roleName + "'.",
+          param + ".role");
+    }
+    Object content = message.getValue("content");
+    boolean hasToolCalls = message.getValue("tool_calls") != null;
+    if (content == null) {
+      if (!"assistant".equals(roleName) || !hasToolCalls) {
+        throw invalid(
+            "missing_required_parameter",
+            "'" + param + ".content' is required.",
+            param + ".content");
+      }
+    } else if (!(content instanceof String) && !(content instanceof JsonArray)) {
+      throw invalid(
+          "invalid_type",
+          "'" + param + ".content' must be a string or an array of content parts.",
+          param + ".content");
+    }
+  }
+
+  private static boolean optionalBoolean(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return false;
+    }
+    if (!(value instanceof Boolean flag)) {
+      throw invalid("invalid_type", "'" + field + "' must be a boolean.", field);
+    }
+    return flag;
+  }
+
+  private static Integer optionalPositiveInt(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Number number)
+        || number.doubleValue() != Math.rint(number.doubleValue())
+        || number.doubleValue() < 1
+        || number.doubleValue() > Integer.MAX_VALUE) {
+      throw invalid("invalid_value", "'" + field + "' must be a positive integer.", field);
+    }
+    return number.intValue();
+  }
+
+  private static OpenAiException invalid(String code, String message, String param) {
+    return OpenAiError.invalidRequest(code, "Invalid request: " + message, param).asException();
+  }
+
+  private static String firstLine(String text) {
+    if (text == null) {
+      return "malformed JSON";
+    }
+    int newline = text.indexOf('\n');
+    String line = newline < 0 ? text : text.substring(0, newline);
+    return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+  }
+}
