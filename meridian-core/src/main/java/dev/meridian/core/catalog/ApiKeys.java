@@ -26,6 +26,18 @@ public final class ApiKeys {
     return new ApiKeys(copy::get);
   }
 
+  /** Every configured key of the catalog's providers, for {@link dev.meridian.core.openai.SecretRedactor}. */
+  public java.util.List<String> allKeys(Catalog catalog) {
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    for (Provider provider : catalog.providers()) {
+      String key = keyFor(provider);
+      if (key != null) {
+        keys.add(key);
+      }
+    }
+    return keys;
+  }
+
   /** The key for {@code provider}, or null when its variable is unset or empty (simulated providers). */
   public String keyFor(Provider provider) {
     if (provider.apiKeyEnv() == null) {

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -48,10 +50,15 @@ public final class Catalog {
         throw new CatalogException("model '" + model.id() + "' is served in no region");
       }
       List<Endpoint> modelEndpoints = new ArrayList<>();
+      Set<String> servedRegions = new HashSet<>();
       for (String region : model.regions()) {
         if (!this.regions.containsKey(region)) {
           throw new CatalogException(
               "model '" + model.id() + "' names unknown region '" + region + "'");
+        }
+        if (!servedRegions.add(region)) {
+          throw new CatalogException(
+              "model '" + model.id() + "' lists region '" + region + "' twice");
         }
         String baseUrl = provider.baseUrl(region);
         if (baseUrl == null || baseUrl.isBlank()) {

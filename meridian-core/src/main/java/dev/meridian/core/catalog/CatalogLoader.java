@@ -72,7 +72,10 @@ public final class CatalogLoader {
       Map<String, String> urls = new LinkedHashMap<>();
       JsonObject baseUrls = json.getJsonObject("baseUrls", new JsonObject());
       for (String region : baseUrls.fieldNames()) {
-        urls.put(region, baseUrls.getString(region));
+        String url = baseUrls.getString(region);
+        if (url != null) { // null is "no URL there"; Catalog reports it if a model is served there
+          urls.put(region, url);
+        }
       }
       providers.add(new Provider(id, json.getString("name"), json.getString("apiKeyEnv"), urls));
     }
@@ -88,7 +91,7 @@ public final class CatalogLoader {
       }
       JsonObject price = json.getJsonObject("price", new JsonObject());
       JsonObject nominal = json.getJsonObject("nominal", new JsonObject());
-      List<String> modelRegions = strings(json.getJsonArray("regions"));
+      List<String> modelRegions = strings(json.getJsonArray("regions"), where, "regions");
       if (modelRegions.isEmpty()) {
         for (Region region : regions) {
           modelRegions.add(region.id());
@@ -102,7 +105,7 @@ public final class CatalogLoader {
               required(json, "provider", where),
               json.getString("family", json.getString("provider")),
               tier,
-              new LinkedHashSet<>(strings(json.getJsonArray("capabilities"))),
+              new LinkedHashSet<>(strings(json.getJsonArray("capabilities"), where, "capabilities")),
               json.getInteger("contextWindow", 131_072),
               nonNegative(price, "inputPerMillion", where),
               outputPrice,
@@ -129,11 +132,15 @@ public final class CatalogLoader {
     return list;
   }
 
-  private static List<String> strings(JsonArray array) {
+  private static List<String> strings(JsonArray array, String where, String field) {
     List<String> list = new ArrayList<>();
     if (array != null) {
       for (int i = 0; i < array.size(); i++) {
-        list.add(array.getString(i));
+        String value = array.getString(i);
+        if (value == null || value.isBlank()) {
+          throw new CatalogException(where + " has an empty entry in '" + field + "[" + i + "]'");
+        }
+        list.add(value);
       }
     }
     return list;

@@ -127,7 +127,8 @@ public final class EndpointHealth {
     }
     double[] sorted = recentTtftsMs.clone();
     Arrays.sort(sorted);
-    int rank = (int) Math.ceil(quantile * sorted.length);
+    // The epsilon keeps binary rounding from pushing an exact rank up one (0.07 * 100 = 7.000000000000001).
+    int rank = (int) Math.ceil(quantile * sorted.length - 1e-9);
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
   }
 

@@ -56,14 +56,14 @@ public final class ChatRequestParser {
       validateMessage(list.getValue(i), i);
     }
 
-    boolean stream = optionalBoolean(json, "stream");
+    boolean stream = optionalBoolean(json, "stream", "stream");
     boolean includeUsage = false;
     Object streamOptions = json.getValue("stream_options");
     if (streamOptions != null) {
       if (!(streamOptions instanceof JsonObject options)) {
         throw invalid("invalid_type", "'stream_options' must be an object.", "stream_options");
       }
-      includeUsage = optionalBoolean(options, "include_usage");
+      includeUsage = optionalBoolean(options, "include_usage", "stream_options.include_usage");
     }
 
     Integer maxTokens = optionalPositiveInt(json, "max_completion_tokens");
@@ -90,9 +90,12 @@ public final class ChatRequestParser {
           param + ".role");
     }
     Object content = message.getValue("content");
-    boolean hasToolCalls = message.getValue("tool_calls") != null;
+    // OpenAI: an assistant message needs content unless it carries tool_calls (or the legacy
+    // function_call that the still-accepted 'function' role answers).
+    boolean hasCalls =
+        message.getValue("tool_calls") != null || message.getValue("function_call") != null;
     if (content == null) {
-      if (!"assistant".equals(roleName) || !hasToolCalls) {
+      if (!"assistant".equals(roleName) || !hasCalls) {
         throw invalid(
             "missing_required_parameter",
             "'" + param + ".content' is required.",
@@ -106,13 +109,14 @@ public final class ChatRequestParser {
     }
   }
 
-  private static boolean optionalBoolean(JsonObject json, String field) {
+  /** {@code param} is the field's full path, e.g. {@code stream_options.include_usage}. */
+  private static boolean optionalBoolean(JsonObject json, String field, String param) {
     Object value = json.getValue(field);
     if (value == null) {
       return false;
     }
     if (!(value instanceof Boolean flag)) {
-      throw invalid("invalid_type", "'" + field + "' must be a boolean.", field);
+      throw invalid("invalid_type", "'" + param + "' must be a boolean.", param);
     }
     return flag;
   }

@@ -1,0 +1,55 @@
+package dev.meridian.launcher;
+
+import dev.meridian.router.ExchangeListener;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@code bin/meridian}: parses the command line, starts a node, and prints where it listens. */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.setProperty("hazelcast.logging.type", "slf4j");
+    System.setProperty("hazelcast.phone.home.enabled", "false");
+    Map<String, String> env = System.getenv();
+    MeridianConfig config;
+    try {
+      config = MeridianConfig.parse(args, env);
+    } catch (IllegalArgumentException e) {
+      System.err.println("meridian: " + e.getMessage());
+      System.err.println();
+      System.err.print(MeridianConfig.help());
+      System.exit(2);
+      return;
+    }
+    if (config.command() == MeridianConfig.Command.HELP) {
+      System.out.print(MeridianConfig.help());
+      return;
+    }
+    MeridianNode node;
+    try {
+      // The one place that waits: there is nothing to do until the node is up.
+      node = MeridianNode.start(config, env, ExchangeListener.NONE).await(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.error("Meridian failed to start: {}", e.getMessage(), e);
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    node.close().await(20, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    // Exiting anyway; nothing more useful to do.
+                  }
+                },
+                "meridian-shutdown"));
+    System.out.println(Banner.text(config, node));
+  }
+}

@@ -1,0 +1,187 @@
+package dev.meridian.launcher;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Everything the launcher needs, from defaults, then environment variables ({@code MERIDIAN_*}), then
+ * command-line flags, later ones winning. Documented in docs/configuration.md; {@code bin/meridian help}
+ * prints the same list.
+ */
+public final class MeridianConfig {
+  public enum Command {
+    EMBEDDED,
+    ROUTER,
+    SIMULATOR,
+    HELP
+  }
+
+  /** Flag name, environment variable, default, description: the single source for parsing and help. */
+  record Setting(String flag, String env, String defaultValue, String description) {}
+
+  static final List<Setting> SETTINGS =
+      List.of(
+          new Setting("region", "MERIDIAN_REGION", "us-east", "region this router serves and probes from"),
+          new Setting("host", "MERIDIAN_HOST", "127.0.0.1", "address the router binds (0.0.0.0 in pods)"),
+          new Setting("port", "MERIDIAN_PORT", "8080", "router HTTP port"),
+          new Setting("catalog", "MERIDIAN_CATALOG", "", "catalog JSON file (default: the built-in 15-model catalog)"),
+          new Setting("probe-interval-ms", "MERIDIAN_PROBE_INTERVAL_MS", "30000", "health probe interval per endpoint"),
+          new Setting("probe-timeout-ms", "MERIDIAN_PROBE_TIMEOUT_MS", "15000", "deadline of one probe"),
+          new Setting("probe-concurrency", "MERIDIAN_PROBE_CONCURRENCY", "4", "probes in flight at once per node"),
+          new Setting("failure-threshold", "MERIDIAN_FAILURE_THRESHOLD", "3", "consecutive failed probes that mark an endpoint unhealthy"),
+          new Setting("max-attempts", "MERIDIAN_MAX_ATTEMPTS", "3", "endpoints tried per request"),
+          new Setting("first-token-timeout-ms", "MERIDIAN_FIRST_TOKEN_TIMEOUT_MS", "20000", "wait for an upstream's first byte before trying the next"),
+          new Setting("idle-timeout-ms", "MERIDIAN_IDLE_TIMEOUT_MS", "30000", "longest silence inside a stream"),
+          new Setting("request-timeout-ms", "MERIDIAN_REQUEST_TIMEOUT_MS", "300000", "whole-request deadline"),
+          new Setting("max-body-bytes", "MERIDIAN_MAX_BODY_BYTES", "2097152", "largest accepted request body"),
+          new Setting("router-instances", "MERIDIAN_ROUTER_INSTANCES", "0", "router verticle instances (0 = one per core)"),
+          new Setting("clustered", "MERIDIAN_CLUSTERED", "true", "join the Hazelcast cluster (false: standalone node)"),
+          new Setting("cluster-config", "MERIDIAN_CLUSTER_CONFIG", "", "Hazelcast XML (default: ./cluster.xml, else the copy in the jar)"),
+          new Setting("simulator-port", "MERIDIAN_SIMULATOR_PORT", "8090", "embedded simulator port"),
+          new Setting("simulator-url", "MERIDIAN_SIMULATOR_URL", "", "point every catalog endpoint at this simulator (router command)"),
+          new Setting("latency-scale", "MERIDIAN_LATENCY_SCALE", "1.0", "simulator delay multiplier (0.1 = ten times faster)"));
+
+  private final Command command;
+  private final Map<String, String> values;
+
+  private MeridianConfig(Command command, Map<String, String> values) {
+    this.command = command;
+    this.values = values;
+  }
+
+  /**
+   * @throws IllegalArgumentException naming the unknown flag, command or malformed value
+   */
+  public static MeridianConfig parse(String[] args, Map<String, String> env) {
+    Map<String, String> values = new java.util.HashMap<>();
+    for (Setting setting : SETTINGS) {
+      String fromEnv = env.get(setting.env());
+      values.put(setting.flag(), fromEnv != null && !fromEnv.isBlank() ? fromEnv : setting.defaultValue());
+    }
+    Command command = Command.EMBEDDED;
+    List<String> rest = new ArrayList<>(List.of(args));
+    if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
+      command = switch (rest.remove(0).toLowerCase(Locale.ROOT)) {
+        case "embedded", "start" -> Command.EMBEDDED;
+        case "router" -> Command.ROUTER;
+        case "simulator" -> Command.SIMULATOR;
+        case "help" -> Command.HELP;
+        default -> throw new IllegalArgumentException(
+            "unknown command '" + args[0] + "' (expected embedded, router, simulator or help)");
+      };
+    }
+    for (int i = 0; i < rest.size(); i++) {
+      String arg = rest.get(i);
+      if (arg.equals("-h") || arg.equals("--help")) {
+        command = Command.HELP;
+        continue;
+      }
+      if (arg.equals("--standalone")) {
+        values.put("clustered", "false");
+        continue;
+      }
+      if (!arg.startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+      }
+      String name = arg.substring(2);
+      String value;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      } else if (i + 1 < rest.size()) {
+        value = rest.get(++i);
+      } else {
+        throw new IllegalArgumentException("flag --" + name + " needs a value");
+      }
+      if (!values.containsKey(name)) {
+        throw new IllegalArgumentException("unknown flag --" + name + " (see: bin/meridian help)");
+      }
+      values.put(name, value);
+    }
+    MeridianConfig config = new MeridianConfig(command, values);
+    config.validate();
+    return config;
+  }
+
+  private void validate() {
+    port();
+    simulatorPort();
+    probeIntervalMs();
+    latencyScale();
+    if (region().isBlank()) {
+      throw new IllegalArgumentException("--region must not be empty");
+    }
+  }
+
+  public static String help() {
+    StringBuilder text =
+        new StringBuilder(
+            "Usage: bin/meridian [embedded|router|simulator|help] [--flag value ...]\n\n"
+                + "  embedded   (default) simulated providers in three regions + a router and health prober\n"
+                + "  router     a router and health prober only, e.g. a second region joining the cluster\n"
+                + "  simulator  the simulated providers only, to measure other gateways against\n\n"
+                + "Flags (environment variable in brackets):\n");
+    for (Setting setting : SETTINGS) {
+      text.append(String.format(Locale.ROOT, "  --%-24s %s [%s, default %s]%n",
+          setting.flag(), setting.description(), setting.env(),
+          setting.defaultValue().isEmpty() ? "unset" : setting.defaultValue()));
+    }
+    text.append("  --standalone               same as --clustered false\n");
+    return text.toString();
+  }
+
+  public Command command() { return command; }
+  public String region() { return values.get("region"); }
+  public String host() { return values.get("host"); }
+  public int port() { return intValue("port", 0, 65535); }
+  public String catalogPath() { return values.get("catalog"); }
+  public long probeIntervalMs() { return longValue("probe-interval-ms", 100); }
+  public long probeTimeoutMs() { return longValue("probe-timeout-ms", 100); }
+  public int probeConcurrency() { return intValue("probe-concurrency", 1, 1024); }
+  public int failureThreshold() { return intValue("failure-threshold", 1, 100); }
+  public int maxAttempts() { return intValue("max-attempts", 1, 10); }
+  public long firstTokenTimeoutMs() { return longValue("first-token-timeout-ms", 1); }
+  public long idleTimeoutMs() { return longValue("idle-timeout-ms", 1); }
+  public long requestTimeoutMs() { return longValue("request-timeout-ms", 1); }
+  public long maxBodyBytes() { return longValue("max-body-bytes", 1024); }
+  public int routerInstances() {
+    int configured = intValue("router-instances", 0, 256);
+    return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+  public boolean clustered() { return Boolean.parseBoolean(values.get("clustered")); }
+  public String clusterConfigPath() { return values.get("cluster-config"); }
+  public int simulatorPort() { return intValue("simulator-port", 0, 65535); }
+  public String simulatorUrl() { return values.get("simulator-url"); }
+  public double latencyScale() {
+    double scale = Double.parseDouble(values.get("latency-scale"));
+    if (!(scale >= 0)) {
+      throw new IllegalArgumentException("--latency-scale must be >= 0");
+    }
+    return scale;
+  }
+
+  private int intValue(String flag, int min, int max) {
+    long value = longValue(flag, min);
+    if (value > max) {
+      throw new IllegalArgumentException("--" + flag + " must be <= " + max);
+    }
+    return (int) value;
+  }
+
+  private long longValue(String flag, long min) {
+    String raw = values.get(flag);
+    long value;
+    try {
+      value = Long.parseLong(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + flag + " must be a whole number, got '" + raw + "'");
+    }
+    if (value < min) {
+      throw new IllegalArgumentException("--" + flag + " must be >= " + min + ", got " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,226 @@
+package dev.meridian.launcher;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.meridian.core.catalog.ApiKeys;
+import dev.meridian.core.catalog.Catalog;
+import dev.meridian.core.catalog.CatalogLoader;
+import dev.meridian.core.health.HealthPolicy;
+import dev.meridian.core.health.HealthState;
+import dev.meridian.health.HazelcastHealthStore;
+import dev.meridian.health.HazelcastRegionMembership;
+import dev.meridian.health.HealthOptions;
+import dev.meridian.health.HealthStore;
+import dev.meridian.health.HealthVerticle;
+import dev.meridian.health.LocalHealthStore;
+import dev.meridian.health.RegionMembership;
+import dev.meridian.health.SingleNodeMembership;
+import dev.meridian.router.ExchangeListener;
+import dev.meridian.router.RouterOptions;
+import dev.meridian.router.RouterVerticle;
+import dev.meridian.simulator.SimulatedProviders;
+import dev.meridian.simulator.SimulatorOptions;
+import dev.meridian.simulator.SimulatorVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Meridian process: Vert.x (clustered or not), the simulator when embedded, the health
+ * store, the health verticle and the router verticles, started in that order. Used by {@link Main} and
+ * by integration tests, which start several nodes in one JVM.
+ */
+public final class MeridianNode {
+  private static final Logger LOG = LoggerFactory.getLogger(MeridianNode.class);
+
+  private final MeridianConfig config;
+  private final Vertx vertx;
+  private final HealthState healthState = new HealthState();
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
+  private Catalog catalog;
+  private SimulatorVerticle simulator;
+  private HealthStore store;
+  private HealthVerticle healthVerticle;
+
+  /** Null when standalone. */
+  private final HazelcastClusterManager clusterManager;
+
+  private MeridianNode(MeridianConfig config, Vertx vertx, HazelcastClusterManager clusterManager) {
+    this.config = config;
+    this.vertx = vertx;
+    this.clusterManager = clusterManager;
+  }
+
+  /** Starts a node; the future completes when it listens (readiness follows the first probe round). */
+  public static Future<MeridianNode> start(MeridianConfig config, Map<String, String> env, ExchangeListener listener) {
+    boolean clustered = config.clustered() && config.command() != MeridianConfig.Command.SIMULATOR;
+    HazelcastClusterManager clusterManager =
+        clustered
+            ? new HazelcastClusterManager(
+                ClusterConfigFactory.load(config.clusterConfigPath(), config.region(), env))
+            : null;
+    return createVertx(clusterManager, env)
+        .compose(
+            vertx -> {
+              MeridianNode node = new MeridianNode(config, vertx, clusterManager);
+              return node.startComponents(env, listener)
+                  .map(node)
+                  .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
+            });
+  }
+
+  private static Future<Vertx> createVertx(HazelcastClusterManager clusterManager, Map<String, String> env) {
+    VertxOptions options = new VertxOptions();
+    if (clusterManager == null) {
+      return Future.succeededFuture(Vertx.vertx(options));
+    }
+    options.getEventBusOptions().setHost(ClusterConfigFactory.clusterHost(env)).setPort(0);
+    return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered();
+  }
+
+  private Future<Void> startComponents(Map<String, String> env, ExchangeListener listener) {
+    Catalog loaded =
+        config.catalogPath().isBlank()
+            ? CatalogLoader.loadDefault()
+            : CatalogLoader.load(Path.of(config.catalogPath()));
+    return switch (config.command()) {
+      case SIMULATOR -> startSimulator(loaded, config.port()).mapEmpty();
+      case EMBEDDED -> startSimulator(loaded, config.simulatorPort())
+          .compose(port -> startRouting(SimulatedProviders.pointAt(loaded, "127.0.0.1", port), listener));
+      case ROUTER -> startRouting(rebaseIfAsked(loaded), listener);
+      case HELP -> Future.failedFuture(new IllegalStateException("help is not a node"));
+    };
+  }
+
+  private Catalog rebaseIfAsked(Catalog loaded) {
+    String url = config.simulatorUrl();
+    if (url == null || url.isBlank()) {
+      return loaded;
+    }
+    java.net.URI uri = java.net.URI.create(url);
+    return SimulatedProviders.pointAt(loaded, uri.getHost(), uri.getPort());
+  }
+
+  private Future<Integer> startSimulator(Catalog loaded, int port) {
+    SimulatorOptions options =
+        new SimulatorOptions()
+            .setHost(config.command() == MeridianConfig.Command.SIMULATOR ? config.host() : "127.0.0.1")
+            .setPort(port)
+            .setLatencyScale(config.latencyScale());
+    simulator = new SimulatorVerticle(loaded, options);
+    return vertx.deployVerticle(simulator).map(id -> simulator.actualPort());
+  }
+
+  private Future<Void> startRouting(Catalog routed, ExchangeListener listener) {
+    this.catalog = routed;
+    HealthPolicy policy =
+        HealthPolicy.forProbeInterval(config.probeIntervalMs()).withFailureThreshold(config.failureThreshold());
+    RegionMembership membership;
+    if (clusterManager != null) {
+      HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
+      store = new HazelcastHealthStore(vertx, hazelcast, healthState);
+      membership = new HazelcastRegionMembership(hazelcast, config.region());
+    } else {
+      store = new LocalHealthStore(healthState);
+      membership = new SingleNodeMembership(config.region());
+    }
+    HealthOptions healthOptions =
+        new HealthOptions()
+            .setRegion(config.region())
+            .setProbeIntervalMs(config.probeIntervalMs())
+            .setProbeTimeoutMs(config.probeTimeoutMs())
+            .setMaxConcurrentProbes(config.probeConcurrency())
+            .setHealthPolicy(policy);
+    RouterOptions routerOptions =
+        new RouterOptions()
+            .setRegion(config.region())
+            .setHost(config.host())
+            .setPort(config.port())
+            .setMaxAttempts(config.maxAttempts())
+            .setFirstTokenTimeoutMs(config.firstTokenTimeoutMs())
+            .setIdleTimeoutMs(config.idleTimeoutMs())
+            .setRequestTimeoutMs(config.requestTimeoutMs())
+            .setMaxBodyBytes(config.maxBodyBytes());
+    ApiKeys apiKeys = ApiKeys.fromEnvironment();
+    return store
+        .start()
+        .compose(
+            started -> {
+              healthVerticle = new HealthVerticle(routed, healthOptions, store, membership, apiKeys);
+              return vertx.deployVerticle(healthVerticle);
+            })
+        .compose(
+            healthId ->
+                vertx.deployVerticle(
+                    () -> {
+                      RouterVerticle router =
+                          new RouterVerticle(routed, routerOptions, healthState, policy, apiKeys, ready::get, listener);
+                      routers.add(router);
+                      return router;
+                    },
+                    new DeploymentOptions().setInstances(config.routerInstances())))
+        .onSuccess(
+            routerId ->
+                healthVerticle
+                    .firstRoundComplete()
+                    .onComplete(
+                        round -> {
+                          ready.set(true);
+                          LOG.info(
+                              "ready: first probe round done, {} health records known",
+                              healthState.current().size());
+                        }))
+        .mapEmpty();
+  }
+
+  public int routerPort() {
+    return routers.get(0).actualPort();
+  }
+
+  public int simulatorPort() {
+    return simulator == null ? -1 : simulator.actualPort();
+  }
+
+  public boolean isReady() {
+    return ready.get();
+  }
+
+  public HealthState healthState() {
+    return healthState;
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  /** The node's health store; tests publish through it to play a probe result on this node. */
+  public HealthStore healthStore() {
+    return store;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public MeridianConfig config() {
+    return config;
+  }
+
+  /**
+   * Undeploys the verticles and leaves the cluster. Closing Vert.x shuts the Hazelcast member down,
+   * which drops the store's listener with it; chaining the close onto a future of this Vert.x would
+   * complete on one of its own, by then terminated, event loops and never return.
+   */
+  public Future<Void> close() {
+    return vertx.close();
+  }
+}

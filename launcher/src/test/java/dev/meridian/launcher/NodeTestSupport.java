@@ -1,0 +1,107 @@
+package dev.meridian.launcher;
+
+import dev.meridian.core.catalog.CatalogLoader;
+import dev.meridian.router.ExchangeListener;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** Starting whole nodes in tests, with a small catalog so probe rounds take milliseconds. */
+final class NodeTestSupport {
+  private NodeTestSupport() {}
+
+  /** The default catalog cut down to {@code models}, written to a temp file. */
+  static Path catalogOf(Path dir, Set<String> models) throws IOException {
+    JsonObject catalog;
+    try (InputStream in =
+        NodeTestSupport.class.getClassLoader().getResourceAsStream(CatalogLoader.DEFAULT_RESOURCE)) {
+      catalog = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    JsonArray kept = new JsonArray();
+    for (Object model : catalog.getJsonArray("models")) {
+      if (models.contains(((JsonObject) model).getString("id"))) {
+        kept.add(model);
+      }
+    }
+    catalog.put("models", kept);
+    Path file = dir.resolve("catalog.json");
+    Files.writeString(file, catalog.encodePrettily());
+    return file;
+  }
+
+  static MeridianNode start(List<String> args, Map<String, String> env) throws Exception {
+    MeridianConfig config = MeridianConfig.parse(args.toArray(String[]::new), env);
+    return MeridianNode.start(config, env, ExchangeListener.NONE).await(60, TimeUnit.SECONDS);
+  }
+
+  static Map<String, String> clusterEnv(String clusterName) {
+    Map<String, String> env = new HashMap<>();
+    env.put("MERIDIAN_CLUSTER_NAME", clusterName);
+    return env;
+  }
+
+  record Reply(int status, Map<String, String> headers, Buffer body) {
+    String header(String name) {
+      return headers.get(name);
+    }
+  }
+
+  static Reply chat(HttpClient client, int port, String model) throws Exception {
+    JsonObject body =
+        new JsonObject()
+            .put("model", model)
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+    return client
+        .request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+            .setURI("/v1/chat/completions").putHeader("content-type", "application/json"))
+        .compose(request -> request.send(body.toBuffer()))
+        .compose(response -> response.body().map(b -> toReply(response, b)))
+        .await(20, TimeUnit.SECONDS);
+  }
+
+  static Future<Buffer> admin(HttpClient client, int port, HttpMethod method, String path, JsonObject body) {
+    return client
+        .request(new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path))
+        .compose(request -> body == null ? request.send() : request.send(body.toBuffer()))
+        .compose(HttpClientResponse::body);
+  }
+
+  private static Reply toReply(HttpClientResponse response, Buffer body) {
+    Map<String, String> headers = new HashMap<>();
+    response.headers().forEach(e -> headers.put(e.getKey().toLowerCase(), e.getValue()));
+    return new Reply(response.statusCode(), headers, body);
+  }
+
+  /** Re-checks {@code condition} every 20 ms until it holds or the timeout passes. */
+  static void awaitCondition(Duration timeout, Supplier<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.get()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within " + timeout);
+      }
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+  }
+
+  static HttpClient client(Vertx vertx) {
+    return vertx.createHttpClient();
+  }
+}

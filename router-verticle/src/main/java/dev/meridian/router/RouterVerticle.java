@@ -1,0 +1,154 @@
+package dev.meridian.router;
+
+import dev.meridian.core.catalog.ApiKeys;
+import dev.meridian.core.catalog.Catalog;
+import dev.meridian.core.health.HealthPolicy;
+import dev.meridian.core.health.HealthState;
+import dev.meridian.core.openai.OpenAiError;
+import dev.meridian.core.openai.OpenAiException;
+import dev.meridian.core.openai.SecretRedactor;
+import dev.meridian.core.routing.RouteSelector;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OpenAI-compatible HTTP front: wires handlers and the upstream client, nothing more. Several
+ * instances may be deployed (one per event loop); they share the health state and the catalog, both
+ * immutable or atomically swapped.
+ */
+public final class RouterVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(RouterVerticle.class);
+
+  private final Catalog catalog;
+  private final RouterOptions options;
+  private final HealthState health;
+  private final HealthPolicy healthPolicy;
+  private final ApiKeys apiKeys;
+  private final BooleanSupplier ready;
+  private final ExchangeListener listener;
+
+  private HttpServer server;
+  private UpstreamClient upstream;
+
+  public RouterVerticle(
+      Catalog catalog,
+      RouterOptions options,
+      HealthState health,
+      HealthPolicy healthPolicy,
+      ApiKeys apiKeys,
+      BooleanSupplier ready,
+      ExchangeListener listener) {
+    this.catalog = catalog;
+    this.options = new RouterOptions(options);
+    this.options.validate();
+    this.health = health;
+    this.healthPolicy = healthPolicy;
+    this.apiKeys = apiKeys;
+    this.ready = ready;
+    this.listener = listener;
+  }
+
+  @Override
+  public Future<?> start() {
+    upstream = new UpstreamClient(vertx, options, apiKeys);
+    SecretRedactor redactor = new SecretRedactor(apiKeys.allKeys(catalog));
+    RouteSelector selector = new RouteSelector(catalog, healthPolicy);
+
+    Router router = Router.router(vertx);
+    router
+        .post("/v1/chat/completions")
+        .handler(BodyHandler.create(false).setBodyLimit(options.getMaxBodyBytes()))
+        .handler(
+            new ChatCompletionsHandler(
+                vertx, options, selector, health, upstream, redactor, listener, System::currentTimeMillis));
+    router
+        .get("/v1/models")
+        .handler(new ModelsHandler(catalog, health, healthPolicy, options.getRegion(), System::currentTimeMillis));
+    router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+    router
+        .get("/readyz")
+        .handler(
+            ctx -> {
+              boolean isReady = ready.getAsBoolean();
+              json(
+                  ctx,
+                  isReady ? 200 : 503,
+                  new JsonObject()
+                      .put("status", isReady ? "ready" : "starting")
+                      .put("region", options.getRegion())
+                      .put("healthRecords", health.current().size()));
+            });
+    router.route().last().handler(this::notFound);
+    router.route().failureHandler(this::onFailure);
+
+    HttpServerOptions serverOptions =
+        new HttpServerOptions()
+            .setHost(options.getHost())
+            .setPort(options.getPort())
+            .setTcpNoDelay(true)
+            .setIdleTimeout(120)
+            .setCompressionSupported(false);
+    return vertx
+        .createHttpServer(serverOptions)
+        .requestHandler(router)
+        .listen()
+        .onSuccess(
+            listening -> {
+              server = listening;
+              LOG.debug("router instance listening on {}:{}", options.getHost(), listening.actualPort());
+            });
+  }
+
+  /** The bound port; useful when configured with port 0. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return upstream == null ? Future.succeededFuture() : upstream.close();
+  }
+
+  private void notFound(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    boolean known = path.equals("/v1/chat/completions") || path.equals("/v1/models")
+        || path.equals("/healthz") || path.equals("/readyz");
+    OpenAiError error =
+        known ? OpenAiError.methodNotAllowed(ctx.request().method().name(), path) : OpenAiError.notFound(path);
+    ErrorResponder.send(ctx.response(), error);
+  }
+
+  private void onFailure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    OpenAiError error;
+    if (failure instanceof OpenAiException) {
+      error = ErrorResponder.toError(failure);
+    } else if (ctx.statusCode() == 413) {
+      error = OpenAiError.requestTooLarge(options.getMaxBodyBytes());
+    } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      error = OpenAiError.invalidRequest("bad_request", "The request could not be read.", null);
+      error = new OpenAiError(ctx.statusCode(), error.type(), error.code(), error.message(), null);
+    } else {
+      error = ErrorResponder.toError(failure);
+    }
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      ctx.response().setStatusCode(error.status()).end();
+      return;
+    }
+    ErrorResponder.send(ctx.response(), error);
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.toBuffer());
+  }
+}

@@ -1,0 +1,70 @@
+package dev.meridian.router;
+
+import dev.meridian.core.catalog.ApiKeys;
+import dev.meridian.core.catalog.Endpoint;
+import dev.meridian.core.openai.MeridianHeaders;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * Sends chat requests to provider endpoints over pooled keep-alive connections. One instance per
+ * router verticle instance, created once and kept: a connection per request would add a TCP (and on
+ * real providers a TLS) handshake to every TTFT.
+ */
+final class UpstreamClient {
+  private final HttpClientAgent client;
+  private final ApiKeys apiKeys;
+  private final String routerRegion;
+  private final long connectTimeoutMs;
+
+  UpstreamClient(Vertx vertx, RouterOptions options, ApiKeys apiKeys) {
+    this.apiKeys = apiKeys;
+    this.routerRegion = options.getRegion();
+    this.connectTimeoutMs = options.getConnectTimeoutMs();
+    HttpClientOptions clientOptions =
+        new HttpClientOptions()
+            .setKeepAlive(true)
+            .setKeepAliveTimeout(60)
+            .setTcpNoDelay(true)
+            .setConnectTimeout((int) options.getConnectTimeoutMs());
+    PoolOptions poolOptions =
+        new PoolOptions().setHttp1MaxSize(options.getUpstreamPoolSize()).setMaxWaitQueueSize(-1);
+    this.client = vertx.createHttpClient(clientOptions, poolOptions);
+  }
+
+  /**
+   * Opens a request to {@code endpoint}; the returned request has not been sent yet, so the caller can
+   * keep a handle on it (to reset it when the client leaves) before sending.
+   */
+  Future<HttpClientRequest> open(Endpoint endpoint, boolean stream, String requestId) {
+    RequestOptions request =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(endpoint.chatCompletionsUrl())
+            .setConnectTimeout(connectTimeoutMs)
+            .putHeader("content-type", "application/json")
+            .putHeader("accept", stream ? "text/event-stream" : "application/json")
+            .putHeader(MeridianHeaders.ROUTER_REGION, routerRegion)
+            .putHeader(MeridianHeaders.REQUEST_ID, requestId);
+    String key = apiKeys.keyFor(endpoint.provider());
+    if (key != null) {
+      request.putHeader("authorization", "Bearer " + key);
+    }
+    return client.request(request);
+  }
+
+  static Future<io.vertx.core.http.HttpClientResponse> send(HttpClientRequest request, Buffer body) {
+    return request.send(body);
+  }
+
+  Future<Void> close() {
+    return client.close();
+  }
+}
