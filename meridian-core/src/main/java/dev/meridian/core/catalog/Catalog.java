@@ -23,9 +23,19 @@ public final class Catalog {
   private final Map<String, List<Endpoint>> endpointsByModel;
   private final Map<Tier, List<ModelSpec>> modelsByTier;
   private final List<Endpoint> endpoints;
+  private final dev.meridian.core.routing.FallbackChains fallbacks;
 
   public Catalog(
       String version, List<Region> regions, List<Provider> providers, List<ModelSpec> models) {
+    this(version, regions, providers, models, dev.meridian.core.routing.FallbackChains.NONE);
+  }
+
+  public Catalog(
+      String version,
+      List<Region> regions,
+      List<Provider> providers,
+      List<ModelSpec> models,
+      dev.meridian.core.routing.FallbackChains fallbacks) {
     this.version = version == null ? "unversioned" : version;
     this.regions = index(regions, Region::id, "region");
     this.providers = index(providers, Provider::id, "provider");
@@ -78,6 +88,32 @@ public final class Catalog {
     this.endpointsByModel = Collections.unmodifiableMap(byModel);
     this.modelsByTier = Collections.unmodifiableMap(byTier);
     this.endpoints = List.copyOf(all);
+    this.fallbacks = fallbacks;
+    validateFallbacks();
+  }
+
+  private void validateFallbacks() {
+    fallbacks.all().forEach((name, steps) -> {
+      if (!models.containsKey(name) && Tier.fromId(name) == null) {
+        throw new CatalogException("fallback chain for '" + name + "': not a model or tier id");
+      }
+      if (steps.isEmpty()) {
+        throw new CatalogException("fallback chain for '" + name + "' is empty");
+      }
+      for (dev.meridian.core.routing.ChainStep step : steps) {
+        for (String model : step.models()) {
+          if (!models.containsKey(model)) {
+            throw new CatalogException(
+                "fallback chain for '" + name + "' names unknown model '" + model + "'");
+          }
+        }
+      }
+    });
+  }
+
+  /** Configured fallback chains by model or tier id. */
+  public dev.meridian.core.routing.FallbackChains fallbacks() {
+    return fallbacks;
   }
 
   private static <T> Map<String, T> index(
@@ -168,6 +204,6 @@ public final class Catalog {
       rebased.add(new Provider(provider.id(), provider.name(), provider.apiKeyEnv(), urls));
     }
     return new Catalog(
-        version, List.copyOf(regions.values()), rebased, List.copyOf(models.values()));
+        version, List.copyOf(regions.values()), rebased, List.copyOf(models.values()), fallbacks);
   }
 }

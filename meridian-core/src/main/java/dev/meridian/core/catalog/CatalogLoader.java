@@ -113,7 +113,65 @@ public final class CatalogLoader {
               positive(nominal, "ttftMs", where),
               positive(nominal, "tokensPerSecond", where)));
     }
-    return new Catalog(root.getString("version"), regions, providers, models);
+    return new Catalog(
+        root.getString("version"), regions, providers, models, fallbacks(root, models));
+  }
+
+  /**
+   * {@code "fallbacks": {"<model or tier>": [{"model": "x", "maxTtftMs": 400, "minTokensPerSecond": 40},
+   * {"tier": "budget"}]}}: each step names one model or a whole tier.
+   */
+  private static dev.meridian.core.routing.FallbackChains fallbacks(JsonObject root, List<ModelSpec> models) {
+    JsonObject json = root.getJsonObject("fallbacks");
+    if (json == null) {
+      return dev.meridian.core.routing.FallbackChains.NONE;
+    }
+    Map<String, List<dev.meridian.core.routing.ChainStep>> chains = new LinkedHashMap<>();
+    for (String name : json.fieldNames()) {
+      JsonArray steps = json.getJsonArray(name);
+      if (steps == null) {
+        throw new CatalogException("fallback chain for '" + name + "' must be an array");
+      }
+      List<dev.meridian.core.routing.ChainStep> parsed = new ArrayList<>();
+      for (int i = 0; i < steps.size(); i++) {
+        String where = "fallback chain for '" + name + "', step " + i;
+        Object item = steps.getValue(i);
+        if (!(item instanceof JsonObject step)) {
+          throw new CatalogException(where + " is not an object");
+        }
+        List<String> stepModels = new ArrayList<>();
+        String model = step.getString("model");
+        String tierName = step.getString("tier");
+        if ((model == null) == (tierName == null)) {
+          throw new CatalogException(where + " must name exactly one of 'model' or 'tier'");
+        }
+        if (model != null) {
+          stepModels.add(model);
+        } else {
+          Tier tier = Tier.fromId(tierName);
+          if (tier == null) {
+            throw new CatalogException(where + " names unknown tier '" + tierName + "'");
+          }
+          for (ModelSpec spec : models) {
+            if (spec.tier() == tier) {
+              stepModels.add(spec.id());
+            }
+          }
+          if (stepModels.isEmpty()) {
+            throw new CatalogException(where + ": tier '" + tierName + "' has no models");
+          }
+        }
+        Number maxTtft = step.getNumber("maxTtftMs");
+        Number minSpeed = step.getNumber("minTokensPerSecond");
+        parsed.add(
+            new dev.meridian.core.routing.ChainStep(
+                stepModels,
+                maxTtft == null ? Double.NaN : maxTtft.doubleValue(),
+                minSpeed == null ? Double.NaN : minSpeed.doubleValue()));
+      }
+      chains.put(name, parsed);
+    }
+    return new dev.meridian.core.routing.FallbackChains(chains);
   }
 
   private static List<JsonObject> objects(JsonObject root, String field) {

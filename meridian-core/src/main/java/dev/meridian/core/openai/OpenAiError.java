@@ -55,6 +55,15 @@ public record OpenAiError(int status, String type, String code, String message, 
         "model");
   }
 
+  public static OpenAiError allRateLimited(String model, long retryAfterSeconds) {
+    return new OpenAiError(
+        429,
+        RATE_LIMIT,
+        "upstream_rate_limited",
+        "Every endpoint for '" + model + "' is rate limiting. Retry after " + retryAfterSeconds + " s.",
+        null);
+  }
+
   public static OpenAiError upstreamFailed(String model, int attempts, String lastFailure) {
     return new OpenAiError(
         502,

@@ -1,0 +1,105 @@
+package dev.meridian.health;
+
+import dev.meridian.core.catalog.ApiKeys;
+import dev.meridian.core.health.ProbeResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one minimal streaming chat completion to an endpoint and measures what a client would see:
+ * time to first token, generation speed, tokens and cost, and how it failed if it did. The returned
+ * future always succeeds; failures are results ({@link dev.meridian.core.health.ProbeOutcome}).
+ *
+ * <p>One pooled keep-alive {@link HttpClient} serves every probe, so a probe usually reuses a warm
+ * connection like real traffic would. Call {@link #probe} from an event loop; nothing here blocks.
+ */
+public final class Prober {
+  private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final HealthOptions options;
+  private final ApiKeys apiKeys;
+  private final HttpClient client;
+
+  public Prober(Vertx vertx, HealthOptions options, ApiKeys apiKeys) {
+    this.vertx = Objects.requireNonNull(vertx, "vertx");
+    // A probe's callbacks (timer, connection, stream) share plain fields, so they all run here.
+    this.context = vertx.getOrCreateContext();
+    this.options = new HealthOptions(options).validate();
+    this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
+    int connectTimeout = (int) Math.min(Integer.MAX_VALUE, this.options.getProbeTimeoutMs());
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setKeepAlive(true)
+                .setConnectTimeout(connectTimeout)
+                .setName("meridian-prober"),
+            // Every simulated endpoint shares one host:port, so one host may carry all probes at once.
+            new PoolOptions().setHttp1MaxSize(this.options.getMaxConcurrentProbes()));
+  }
+
+  /**
+   * Probes {@code target} once; never fails, completes within the probe timeout (plus timer slack).
+   * Callable from any thread; the probe itself runs on the context the prober was created on.
+   */
+  public Future<ProbeResult> probe(ProbeTarget target) {
+    if (Vertx.currentContext() == context) {
+      return run(target);
+    }
+    Promise<ProbeResult> result = Promise.promise();
+    context.runOnContext(v -> run(target).onComplete(result));
+    return result.future();
+  }
+
+  private Future<ProbeResult> run(ProbeTarget target) {
+    String key = apiKeys.keyFor(target.endpoint().provider());
+    ProbeExchange exchange =
+        new ProbeExchange(vertx, client, target, options, key, requestBody(target));
+    return exchange
+        .run()
+        .onSuccess(
+            result -> {
+              if (LOG.isDebugEnabled()) {
+                LOG.debug(
+                    "probe {} -> {} status={} ttftMs={} tokensPerSecond={} tokens={}+{} error={}",
+                    target,
+                    result.outcome(),
+                    result.httpStatus(),
+                    String.format("%.1f", result.ttftMs()),
+                    String.format("%.1f", result.tokensPerSecond()),
+                    result.promptTokens(),
+                    result.completionTokens(),
+                    result.error());
+              }
+            });
+  }
+
+  Buffer requestBody(ProbeTarget target) {
+    return new JsonObject()
+        .put("model", target.endpoint().model().upstreamId())
+        .put(
+            "messages",
+            new JsonArray()
+                .add(new JsonObject().put("role", "user").put("content", options.getProbePrompt())))
+        .put("stream", true)
+        .put("max_tokens", options.getProbeMaxTokens())
+        .put("stream_options", new JsonObject().put("include_usage", true))
+        .toBuffer();
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}
