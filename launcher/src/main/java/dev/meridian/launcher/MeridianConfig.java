@@ -36,6 +36,11 @@ public final class MeridianConfig {
           new Setting("idle-timeout-ms", "MERIDIAN_IDLE_TIMEOUT_MS", "30000", "longest silence inside a stream"),
           new Setting("request-timeout-ms", "MERIDIAN_REQUEST_TIMEOUT_MS", "300000", "whole-request deadline"),
           new Setting("max-body-bytes", "MERIDIAN_MAX_BODY_BYTES", "2097152", "largest accepted request body"),
+          new Setting("breaker-cool-down-ms", "MERIDIAN_BREAKER_COOL_DOWN_MS", "5000", "how long an open breaker keeps an endpoint out before a trial request"),
+          new Setting("breaker-max-failures", "MERIDIAN_BREAKER_MAX_FAILURES", "5", "failures within 10 s of live traffic that open an endpoint's breaker"),
+          new Setting("breaker-failure-rate", "MERIDIAN_BREAKER_FAILURE_RATE", "0.5", "failure share of the last 20 calls (10 at least) that opens a breaker"),
+          new Setting("retry-budget-ratio", "MERIDIAN_RETRY_BUDGET_RATIO", "0.2", "retries and fallbacks allowed as a share of requests (10 s window, 20 always allowed)"),
+          new Setting("hedge", "MERIDIAN_HEDGE", "false", "hedge every request by default (header x-meridian-hedge overrides)"),
           new Setting("router-instances", "MERIDIAN_ROUTER_INSTANCES", "0", "router verticle instances (0 = one per core)"),
           new Setting("clustered", "MERIDIAN_CLUSTERED", "true", "join the Hazelcast cluster (false: standalone node)"),
           new Setting("cluster-config", "MERIDIAN_CLUSTER_CONFIG", "", "Hazelcast XML (default: ./cluster.xml, else the copy in the jar)"),
@@ -111,6 +116,8 @@ public final class MeridianConfig {
     simulatorPort();
     probeIntervalMs();
     latencyScale();
+    breakerFailureRate();
+    retryBudgetRatio();
     if (region().isBlank()) {
       throw new IllegalArgumentException("--region must not be empty");
     }
@@ -151,6 +158,25 @@ public final class MeridianConfig {
     int configured = intValue("router-instances", 0, 256);
     return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
   }
+  public long breakerCoolDownMs() { return longValue("breaker-cool-down-ms", 1); }
+  public int breakerMaxFailures() { return intValue("breaker-max-failures", 1, 10_000); }
+  public double breakerFailureRate() { return fraction("breaker-failure-rate"); }
+  public double retryBudgetRatio() { return fraction("retry-budget-ratio"); }
+  public boolean hedgeByDefault() { return Boolean.parseBoolean(values.get("hedge")); }
+
+  private double fraction(String flag) {
+    double value;
+    try {
+      value = Double.parseDouble(values.get(flag).trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + flag + " must be a number, got '" + values.get(flag) + "'");
+    }
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException("--" + flag + " must be between 0 and 1");
+    }
+    return value;
+  }
+
   public boolean clustered() { return Boolean.parseBoolean(values.get("clustered")); }
   public String clusterConfigPath() { return values.get("cluster-config"); }
   public int simulatorPort() { return intValue("simulator-port", 0, 65535); }

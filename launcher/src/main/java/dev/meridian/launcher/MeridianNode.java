@@ -15,6 +15,8 @@ import dev.meridian.health.LocalHealthStore;
 import dev.meridian.health.RegionMembership;
 import dev.meridian.health.SingleNodeMembership;
 import dev.meridian.router.ExchangeListener;
+import dev.meridian.router.ResilienceOptions;
+import dev.meridian.router.ResilienceState;
 import dev.meridian.router.RouterOptions;
 import dev.meridian.router.RouterVerticle;
 import dev.meridian.simulator.SimulatedProviders;
@@ -50,6 +52,7 @@ public final class MeridianNode {
   private SimulatorVerticle simulator;
   private HealthStore store;
   private HealthVerticle healthVerticle;
+  private ResilienceState resilience;
 
   /** Null when standalone. */
   private final HazelcastClusterManager clusterManager;
@@ -151,8 +154,19 @@ public final class MeridianNode {
             .setRequestTimeoutMs(config.requestTimeoutMs())
             .setMaxBodyBytes(config.maxBodyBytes());
     ApiKeys apiKeys = ApiKeys.fromEnvironment();
+    resilience =
+        new ResilienceState(
+            vertx,
+            config.region(),
+            new ResilienceOptions()
+                .setBreakerCoolDownMs(config.breakerCoolDownMs())
+                .setBreakerMaxFailures(config.breakerMaxFailures())
+                .setBreakerFailureRate(config.breakerFailureRate())
+                .setRetryBudgetRatio(config.retryBudgetRatio())
+                .setHedgeByDefault(config.hedgeByDefault()));
     return store
         .start()
+        .compose(started -> resilience.start())
         .compose(
             started -> {
               healthVerticle = new HealthVerticle(routed, healthOptions, store, membership, apiKeys);
@@ -163,7 +177,8 @@ public final class MeridianNode {
                 vertx.deployVerticle(
                     () -> {
                       RouterVerticle router =
-                          new RouterVerticle(routed, routerOptions, healthState, policy, apiKeys, ready::get, listener);
+                          new RouterVerticle(
+                              routed, routerOptions, healthState, policy, apiKeys, ready::get, listener, resilience);
                       routers.add(router);
                       return router;
                     },
@@ -205,6 +220,11 @@ public final class MeridianNode {
   /** The node's health store; tests publish through it to play a probe result on this node. */
   public HealthStore healthStore() {
     return store;
+  }
+
+  /** The node's breakers and blocklist, shared by its router instances. */
+  public ResilienceState resilience() {
+    return resilience;
   }
 
   public Vertx vertx() {

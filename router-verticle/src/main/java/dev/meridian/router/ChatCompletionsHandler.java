@@ -4,11 +4,10 @@ import dev.meridian.core.health.HealthState;
 import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.ChatRequestParser;
 import dev.meridian.core.openai.MeridianHeaders;
-import dev.meridian.core.openai.SecretRedactor;
+import dev.meridian.core.routing.Deadlines;
 import dev.meridian.core.routing.RoutePlan;
 import dev.meridian.core.routing.RouteSelector;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
@@ -21,31 +20,31 @@ import java.util.regex.Pattern;
 final class ChatCompletionsHandler implements Handler<RoutingContext> {
   private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
-  private final Vertx vertx;
+  /** Request header that turns hedging on ({@code true}) or off ({@code false}) for one request. */
+  static final String HEDGE_HEADER = "x-meridian-hedge";
+
   private final RouterOptions options;
   private final RouteSelector selector;
   private final HealthState health;
-  private final UpstreamClient upstream;
-  private final SecretRedactor redactor;
-  private final ExchangeListener listener;
+  private final ResilienceState resilience;
+  private final ProxyExchange.Context exchangeContext;
+  private final Deadlines configuredDeadlines;
   private final LongSupplier wallClockMs;
 
   ChatCompletionsHandler(
-      Vertx vertx,
       RouterOptions options,
       RouteSelector selector,
       HealthState health,
-      UpstreamClient upstream,
-      SecretRedactor redactor,
-      ExchangeListener listener,
+      ResilienceState resilience,
+      ProxyExchange.Context exchangeContext,
       LongSupplier wallClockMs) {
-    this.vertx = vertx;
     this.options = options;
     this.selector = selector;
     this.health = health;
-    this.upstream = upstream;
-    this.redactor = redactor;
-    this.listener = listener;
+    this.resilience = resilience;
+    this.exchangeContext = exchangeContext;
+    this.configuredDeadlines =
+        new Deadlines(options.getRequestTimeoutMs(), options.getFirstTokenTimeoutMs(), options.getIdleTimeoutMs());
     this.wallClockMs = wallClockMs;
   }
 
@@ -55,10 +54,14 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     String requestId = requestId(ctx.request().getHeader(MeridianHeaders.REQUEST_ID));
     ctx.response().putHeader(MeridianHeaders.REQUEST_ID, requestId);
     ChatRequest request = ChatRequestParser.parse(ctx.body().asString());
+    Deadlines deadlines = Deadlines.fromHeaders(ctx.request()::getHeader, configuredDeadlines);
+    String hedgeHeader = ctx.request().getHeader(HEDGE_HEADER);
+    boolean hedge =
+        hedgeHeader == null ? resilience.options().isHedgeByDefault() : Boolean.parseBoolean(hedgeHeader.trim());
     RoutePlan plan =
-        selector.select(request.model(), options.getRegion(), health.current(), wallClockMs.getAsLong());
-    new ProxyExchange(
-            vertx, options, upstream, redactor, listener, ctx.response(), request, plan, requestId, startedNanos)
+        selector.select(
+            request.model(), options.getRegion(), health.current(), resilience.blocklist(), wallClockMs.getAsLong());
+    new ProxyExchange(exchangeContext, ctx.response(), request, plan, deadlines, hedge, requestId, startedNanos)
         .start();
   }
 

@@ -1,15 +1,21 @@
 package dev.meridian.router;
 
 import dev.meridian.core.catalog.Endpoint;
+import java.util.List;
 
 /**
  * What happened to one client request, handed to {@link ExchangeListener}s when it ends.
  *
  * @param endpoint the endpoint that served (or last failed) the request; null when none was tried
  * @param status the HTTP status the client got (200 for a stream that later broke; see {@code outcome})
- * @param outcome {@code ok}, {@code client_error}, {@code upstream_error}, {@code timeout},
- *     {@code no_route}, {@code stream_broken} or {@code client_gone}
+ * @param outcome {@code ok}, {@code client_error}, {@code rate_limited}, {@code upstream_error},
+ *     {@code timeout}, {@code stream_broken} or {@code client_gone}
+ * @param fallback true when served by other than the first candidate
+ * @param hedge {@code none}, {@code primary_won} or {@code hedge_won}
+ * @param retriesDenied further attempts the retry budget refused
+ * @param failures the upstream attempts that failed, in order
  * @param firstByteNanos time from arrival to the first byte written to the client, -1 when none
+ * @param overheadNanos time from arrival until the first upstream request was handed to the client pool
  */
 public record ExchangeRecord(
     String requestedModel,
@@ -18,5 +24,14 @@ public record ExchangeRecord(
     int status,
     boolean streamed,
     String outcome,
+    boolean fallback,
+    String hedge,
+    int retriesDenied,
+    List<AttemptFailure> failures,
     long firstByteNanos,
-    long totalNanos) {}
+    long overheadNanos,
+    long totalNanos) {
+
+  /** One failed upstream attempt: where, and what kind of failure (see docs/metrics.md). */
+  public record AttemptFailure(Endpoint endpoint, String kind) {}
+}

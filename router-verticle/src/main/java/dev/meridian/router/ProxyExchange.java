@@ -1,11 +1,14 @@
 package dev.meridian.router;
 
 import dev.meridian.core.catalog.Endpoint;
+import dev.meridian.core.health.EndpointHealth;
 import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.SecretRedactor;
 import dev.meridian.core.routing.Candidate;
+import dev.meridian.core.routing.Deadlines;
 import dev.meridian.core.routing.FailoverPolicy;
+import dev.meridian.core.routing.RetryBudget;
 import dev.meridian.core.routing.RoutePlan;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Vertx;
@@ -13,7 +16,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,128 +26,215 @@ import org.slf4j.LoggerFactory;
  * One client request on its way through the candidate endpoints. Runs entirely on the event loop that
  * received the request, so its fields need no synchronisation.
  *
- * <p>Until the first byte has gone to the client, any endpoint failure (connect error, 429, 5xx, no
- * first byte in time) moves to the next candidate. After it, there is no silent switch: a broken stream
- * ends with an SSE error event in the OpenAI shape.
+ * <p>Until the first byte has gone to the client, an endpoint failure (connect error, 429, 5xx, no first
+ * byte in time) moves to the next candidate, as far as the retry budget allows; a hedge may run a second
+ * attempt beside a slow first one, and the first to produce a byte wins. After the first byte there is
+ * no silent switch: a broken stream ends with an SSE error event in the OpenAI shape.
  */
 final class ProxyExchange {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
 
-  private final Vertx vertx;
-  private final RouterOptions options;
-  private final UpstreamClient upstream;
-  private final SecretRedactor redactor;
-  private final ExchangeListener listener;
-  private final HttpServerResponse response;
-  private final ChatRequest request;
-  private final RoutePlan plan;
-  private final List<Candidate> candidates;
-  private final String requestId;
-  private final long startedNanos;
-
-  private int attempts;
-  private Attempt current;
-  private boolean committed;
-  private boolean finished;
-  private long firstByteNanos = -1;
-  private long deadlineTimer = -1;
-  private String lastFailure = "none";
-  private boolean allRateLimited = true;
-  private long minRetryAfterSeconds = Long.MAX_VALUE;
-  private boolean lastWasTimeout;
-
-  ProxyExchange(
+  /** Per-request collaborators that do not change between requests. */
+  record Context(
       Vertx vertx,
       RouterOptions options,
       UpstreamClient upstream,
+      ResilienceState resilience,
+      RetryBudget retryBudget,
       SecretRedactor redactor,
       ExchangeListener listener,
+      Function<Endpoint, EndpointHealth> localHealth) {}
+
+  private final Context ctx;
+  private final Vertx vertx;
+  private final HttpServerResponse response;
+  private final ChatRequest request;
+  private final RoutePlan plan;
+  private final Deadlines deadlines;
+  private final boolean hedgeEnabled;
+  private final String requestId;
+  private final long startedNanos;
+  private final List<Attempt> inFlight = new ArrayList<>(2);
+  private final List<ExchangeRecord.AttemptFailure> failures = new ArrayList<>();
+
+  private int nextCandidate;
+  private int attempts;
+  private int retriesDenied;
+  private Attempt winner;
+  private Attempt last;
+  private boolean finished;
+  private boolean hedged;
+  private long firstByteNanos = -1;
+  private long overheadNanos = -1;
+  private long deadlineTimer = -1;
+  private long hedgeTimer = -1;
+  private String lastFailure = "no endpoint could be tried";
+  private boolean allRateLimited = true;
+  private long minRetryAfterMs = Long.MAX_VALUE;
+  private boolean lastWasTimeout;
+
+  ProxyExchange(
+      Context ctx,
       HttpServerResponse response,
       ChatRequest request,
       RoutePlan plan,
+      Deadlines deadlines,
+      boolean hedgeEnabled,
       String requestId,
       long startedNanos) {
-    this.vertx = vertx;
-    this.options = options;
-    this.upstream = upstream;
-    this.redactor = redactor;
-    this.listener = listener;
+    this.ctx = ctx;
+    this.vertx = ctx.vertx();
     this.response = response;
     this.request = request;
     this.plan = plan;
-    List<Candidate> all = plan.candidates();
-    this.candidates = all.subList(0, Math.min(all.size(), options.getMaxAttempts()));
+    this.deadlines = deadlines;
+    this.hedgeEnabled = hedgeEnabled;
     this.requestId = requestId;
     this.startedNanos = startedNanos;
   }
 
   void start() {
-    deadlineTimer = vertx.setTimer(options.getRequestTimeoutMs(), id -> onDeadline());
+    ctx.retryBudget().onRequest(System.currentTimeMillis());
+    deadlineTimer = vertx.setTimer(deadlines.requestMs(), id -> onDeadline());
     response.closeHandler(v -> onClientGone());
-    tryNext();
-  }
-
-  private void tryNext() {
-    if (finished) {
-      return;
-    }
-    if (attempts >= candidates.size()) {
+    if (!launchNext(false)) {
       failAll();
       return;
     }
-    Candidate candidate = candidates.get(attempts++);
-    Attempt attempt = new Attempt(candidate.endpoint());
-    current = attempt;
-    Buffer body = request.upstreamBody(candidate.endpoint().model().upstreamId()).toBuffer();
-    attempt.firstByteTimer =
-        vertx.setTimer(options.getFirstTokenTimeoutMs(), id -> attempt.onFirstByteTimeout());
-    upstream
-        .open(candidate.endpoint(), request.stream(), requestId)
+    if (hedgeEnabled) {
+      long delay = hedgeDelayMs(inFlight.get(0).endpoint);
+      hedgeTimer = vertx.setTimer(Math.max(1, delay), id -> onHedgeTimer());
+    }
+  }
+
+  /** Starts an attempt on the next candidate the breakers and the retry budget allow. */
+  private boolean launchNext(boolean asHedge) {
+    List<Candidate> candidates = plan.candidates();
+    long now = System.currentTimeMillis();
+    while (nextCandidate < candidates.size() && attempts < ctx.options().getMaxAttempts()) {
+      Endpoint endpoint = candidates.get(nextCandidate++).endpoint();
+      // A 429 or a breaker on this node or a peer may have blocked it since the route was chosen.
+      if (ctx.resilience().blocklist().isBlocked(endpoint.id(), now)) {
+        continue;
+      }
+      EndpointBreaker.Verdict verdict = ctx.resilience().breaker(endpoint).admit();
+      if (verdict == null) {
+        continue;
+      }
+      if (attempts > 0 && !ctx.retryBudget().tryRetry(now)) {
+        verdict.neutral();
+        retriesDenied++;
+        lastFailure = lastFailure + "; retry budget exhausted";
+        return false;
+      }
+      launch(endpoint, verdict, asHedge);
+      return true;
+    }
+    return false;
+  }
+
+  private void launch(Endpoint endpoint, EndpointBreaker.Verdict verdict, boolean asHedge) {
+    attempts++;
+    Attempt attempt = new Attempt(endpoint, verdict, asHedge);
+    inFlight.add(attempt);
+    last = attempt;
+    Buffer body = request.upstreamBody(endpoint.model().upstreamId()).toBuffer();
+    long attemptTimeout =
+        request.stream()
+            ? deadlines.firstTokenMs()
+            // A non-streamed answer arrives whole, after the full generation: give each attempt its
+            // share of what is left of the request's budget instead of the first-token deadline.
+            : Math.max(deadlines.firstTokenMs(), remainingMs() / Math.max(1, ctx.options().getMaxAttempts() - attempts + 1));
+    attempt.firstByteTimer = vertx.setTimer(Math.max(1, attemptTimeout), id -> attempt.onFirstByteTimeout(attemptTimeout));
+    ctx.upstream()
+        .open(endpoint, request.stream(), requestId)
         .compose(
             clientRequest -> {
               attempt.clientRequest = clientRequest;
               if (attempt.abandoned) {
                 clientRequest.reset();
               }
+              if (overheadNanos < 0) {
+                overheadNanos = System.nanoTime() - startedNanos;
+              }
               return UpstreamClient.send(clientRequest, body);
             })
         .onComplete(attempt::onResponse);
   }
 
-  /** Gives up on the current attempt (if any) and moves on. */
-  private void attemptFailed(Attempt attempt, String why, boolean timeout) {
+  private long remainingMs() {
+    return deadlines.requestMs() - (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+
+  /** The primary's p95 TTFT as this region observed it; the nominal TTFT doubled when unobserved. */
+  private long hedgeDelayMs(Endpoint endpoint) {
+    EndpointHealth health = ctx.localHealth().apply(endpoint);
+    double p95 = health == null ? Double.NaN : health.ttftPercentileMs(0.95);
+    return Math.round(Double.isFinite(p95) ? p95 : endpoint.model().nominalTtftMs() * 2);
+  }
+
+  private void onHedgeTimer() {
+    hedgeTimer = -1;
+    if (finished || winner != null || inFlight.size() != 1) {
+      return;
+    }
+    if (launchNext(true)) {
+      hedged = true;
+      LOG.debug("request {}: hedged {} with {}", requestId, inFlight.get(0).endpoint, last.endpoint);
+    }
+  }
+
+  /** Gives up on one attempt; moves on when no other attempt is still running. */
+  private void attemptFailed(Attempt attempt, String why, String kind, boolean timeout) {
     if (attempt.abandoned || finished) {
       return;
     }
     attempt.abandon();
+    inFlight.remove(attempt);
+    failures.add(new ExchangeRecord.AttemptFailure(attempt.endpoint, kind));
+    if (!"http_429".equals(kind)) {
+      allRateLimited = false;
+      attempt.verdict.failure(why);
+    } else {
+      attempt.verdict.neutral();
+    }
     lastFailure = attempt.endpoint.id() + ": " + why;
     lastWasTimeout = timeout;
-    LOG.debug("request {} attempt {} failed: {}", requestId, attempts, lastFailure);
-    tryNext();
+    LOG.debug("request {} attempt on {} failed: {}", requestId, attempt.endpoint, why);
+    if (!inFlight.isEmpty()) {
+      return;
+    }
+    if (!launchNext(false)) {
+      failAll();
+    }
   }
 
   private void failAll() {
+    if (finished) {
+      return;
+    }
     OpenAiError error;
+    String outcome;
     if (allRateLimited && attempts > 0) {
-      long retryAfter = minRetryAfterSeconds == Long.MAX_VALUE ? 1 : minRetryAfterSeconds;
-      response.putHeader("retry-after", Long.toString(retryAfter));
-      error =
-          new OpenAiError(
-              429,
-              OpenAiError.RATE_LIMIT,
-              "upstream_rate_limited",
-              "Every endpoint for '" + request.model() + "' is rate limiting (" + attempts
-                  + " tried). Retry after " + retryAfter + " s.",
-              null);
+      long seconds = minRetryAfterMs == Long.MAX_VALUE ? 1 : Math.max(1, (minRetryAfterMs + 999) / 1000);
+      response.putHeader("retry-after", Long.toString(seconds));
+      error = OpenAiError.allRateLimited(request.model(), seconds);
+      outcome = "rate_limited";
     } else if (lastWasTimeout) {
-      error = OpenAiError.upstreamTimeout(request.model(), options.getFirstTokenTimeoutMs());
+      error = OpenAiError.upstreamTimeout(request.model(), deadlines.firstTokenMs());
+      outcome = "timeout";
+    } else if (attempts == 0) {
+      // Every candidate was blocked or refused by its breaker between selection and now.
+      error = OpenAiError.noHealthyEndpoint(request.model());
+      outcome = "no_route";
     } else {
       error = OpenAiError.upstreamFailed(request.model(), attempts, lastFailure);
+      outcome = "upstream_error";
     }
-    Endpoint last = current == null ? null : current.endpoint;
-    RouteHeaders.apply(response, last, attempts, plan.reason(), requestId);
+    Endpoint endpoint = last == null ? null : last.endpoint;
+    RouteHeaders.apply(response, endpoint, attempts, plan.reason(), requestId);
     ErrorResponder.send(response, error);
-    finish(last, error.status(), error.status() == 504 ? "timeout" : "upstream_error");
+    finish(endpoint, error.status(), outcome);
   }
 
   private void onDeadline() {
@@ -150,31 +242,38 @@ final class ProxyExchange {
     if (finished) {
       return;
     }
-    OpenAiError error = OpenAiError.upstreamTimeout(request.model(), options.getRequestTimeoutMs());
-    Endpoint endpoint = current == null ? null : current.endpoint;
-    if (current != null) {
-      current.abandon();
-    }
-    if (committed) {
+    OpenAiError error = OpenAiError.upstreamTimeout(request.model(), deadlines.requestMs());
+    Endpoint endpoint = winner != null ? winner.endpoint : last == null ? null : last.endpoint;
+    if (winner != null) {
+      winner.abandon();
+      winner.verdict.neutral();
       endStreamWithError(error);
       finish(endpoint, 200, "timeout");
-    } else {
-      RouteHeaders.apply(response, endpoint, attempts, plan.reason(), requestId);
-      ErrorResponder.send(response, error);
-      finish(endpoint, error.status(), "timeout");
+      return;
     }
+    for (Attempt attempt : List.copyOf(inFlight)) {
+      attempt.abandon();
+      attempt.verdict.failure("request deadline");
+      failures.add(new ExchangeRecord.AttemptFailure(attempt.endpoint, "first_byte_timeout"));
+    }
+    inFlight.clear();
+    RouteHeaders.apply(response, endpoint, attempts, plan.reason(), requestId);
+    ErrorResponder.send(response, error);
+    finish(endpoint, error.status(), "timeout");
   }
 
   private void onClientGone() {
     if (finished) {
       return;
     }
-    Endpoint endpoint = current == null ? null : current.endpoint;
-    if (current != null) {
-      current.abandon();
+    Endpoint endpoint = winner != null ? winner.endpoint : last == null ? null : last.endpoint;
+    for (Attempt attempt : List.copyOf(inFlight)) {
+      attempt.abandon();
+      attempt.verdict.neutral();
     }
+    inFlight.clear();
     LOG.debug("request {}: client went away, upstream request cancelled", requestId);
-    finish(endpoint, committed ? 200 : 499, "client_gone");
+    finish(endpoint, winner != null ? 200 : 499, "client_gone");
   }
 
   private void endStreamWithError(OpenAiError error) {
@@ -183,11 +282,28 @@ final class ProxyExchange {
     }
   }
 
+  /** The attempt that produced the first byte wins; any other is cancelled. */
   private void commit(Attempt attempt, String contentType) {
-    committed = true;
+    winner = attempt;
+    attempt.verdict.success();
+    for (Attempt other : List.copyOf(inFlight)) {
+      if (other != attempt) {
+        other.abandon();
+        other.verdict.neutral();
+      }
+    }
+    inFlight.clear();
+    inFlight.add(attempt);
+    if (hedgeTimer >= 0) {
+      vertx.cancelTimer(hedgeTimer);
+      hedgeTimer = -1;
+    }
     firstByteNanos = System.nanoTime() - startedNanos;
     response.setStatusCode(200);
     response.putHeader("content-type", contentType);
+    if (hedged) {
+      response.putHeader("x-meridian-hedge", attempt.hedge ? "hedge_won" : "primary_won");
+    }
     RouteHeaders.apply(response, attempt.endpoint, attempts, plan.reason(), requestId);
   }
 
@@ -200,11 +316,22 @@ final class ProxyExchange {
       vertx.cancelTimer(deadlineTimer);
       deadlineTimer = -1;
     }
+    if (hedgeTimer >= 0) {
+      vertx.cancelTimer(hedgeTimer);
+      hedgeTimer = -1;
+    }
+    for (Attempt attempt : inFlight) {
+      attempt.cancelTimers();
+    }
+    boolean fallback = winner != null && !winner.endpoint.equals(plan.primary().endpoint());
+    String hedge = !hedged ? "none" : winner != null && winner.hedge ? "hedge_won" : "primary_won";
     long total = System.nanoTime() - startedNanos;
     try {
-      listener.onExchange(
-          new ExchangeRecord(
-              request.model(), endpoint, attempts, status, request.stream(), outcome, firstByteNanos, total));
+      ctx.listener()
+          .onExchange(
+              new ExchangeRecord(
+                  request.model(), endpoint, attempts, status, request.stream(), outcome, fallback, hedge,
+                  retriesDenied, List.copyOf(failures), firstByteNanos, overheadNanos, total));
     } catch (RuntimeException e) {
       LOG.warn("exchange listener failed", e);
     }
@@ -213,15 +340,18 @@ final class ProxyExchange {
   /** One try against one endpoint. Callbacks of an abandoned attempt are ignored. */
   private final class Attempt {
     final Endpoint endpoint;
+    final EndpointBreaker.Verdict verdict;
+    final boolean hedge;
     HttpClientRequest clientRequest;
-    HttpClientResponse clientResponse;
     long firstByteTimer = -1;
     long idleTimer = -1;
     long lastChunkNanos;
     boolean abandoned;
 
-    Attempt(Endpoint endpoint) {
+    Attempt(Endpoint endpoint, EndpointBreaker.Verdict verdict, boolean hedge) {
       this.endpoint = endpoint;
+      this.verdict = verdict;
+      this.hedge = hedge;
     }
 
     void abandon() {
@@ -243,29 +373,30 @@ final class ProxyExchange {
       }
     }
 
-    void onFirstByteTimeout() {
+    boolean live() {
+      return !abandoned && !finished;
+    }
+
+    void onFirstByteTimeout(long timeoutMs) {
       firstByteTimer = -1;
-      if (abandoned || finished || committed) {
+      if (!live() || winner == this) {
         return;
       }
-      attemptFailed(this, "no first byte within " + options.getFirstTokenTimeoutMs() + " ms", true);
+      attemptFailed(this, "no first byte within " + timeoutMs + " ms", "first_byte_timeout", true);
     }
 
     void onResponse(AsyncResult<HttpClientResponse> result) {
-      if (abandoned || finished) {
+      if (!live()) {
         return;
       }
       if (result.failed()) {
-        allRateLimited = false;
-        attemptFailed(this, "connection failed: " + describe(result.cause()), false);
+        attemptFailed(this, "connection failed: " + describe(result.cause()), "connect", false);
         return;
       }
       HttpClientResponse upstreamResponse = result.result();
-      clientResponse = upstreamResponse;
       int status = upstreamResponse.statusCode();
       switch (FailoverPolicy.classify(status)) {
         case SUCCESS -> {
-          allRateLimited = false;
           String contentType = upstreamResponse.getHeader("content-type");
           if (request.stream() && contentType != null && contentType.startsWith("text/event-stream")) {
             relayStream(upstreamResponse, contentType);
@@ -275,33 +406,30 @@ final class ProxyExchange {
         }
         case TRY_NEXT -> {
           if (status == 429) {
-            noteRetryAfter(upstreamResponse.getHeader("retry-after"));
-          } else {
-            allRateLimited = false;
+            long retryAfterMs = retryAfterMs(upstreamResponse.getHeader("retry-after"));
+            minRetryAfterMs = Math.min(minRetryAfterMs, retryAfterMs > 0 ? retryAfterMs : ctx.resilience().options().getRateLimitBlockMs());
+            ctx.resilience().rateLimited(endpoint, retryAfterMs);
           }
           // Read and drop the body so the connection goes back to the pool.
           upstreamResponse.body();
-          attemptFailed(this, "HTTP " + status, false);
+          attemptFailed(this, "HTTP " + status, status == 429 ? "http_429" : status >= 500 ? "http_5xx" : "http_4xx", false);
         }
-        case RELAY_TO_CLIENT -> {
-          allRateLimited = false;
-          relayClientError(upstreamResponse, status);
-        }
+        case RELAY_TO_CLIENT -> relayClientError(upstreamResponse, status);
       }
     }
 
     private void relayStream(HttpClientResponse upstreamResponse, String contentType) {
       upstreamResponse.handler(
           chunk -> {
-            if (abandoned || finished) {
+            if (!live()) {
               return;
             }
-            if (!committed) {
+            if (winner == null) {
               cancelTimers();
               commit(this, contentType);
               response.putHeader("cache-control", "no-cache");
               response.setChunked(true);
-              armIdleTimer(options.getIdleTimeoutMs());
+              armIdleTimer(deadlines.idleMs());
             }
             lastChunkNanos = System.nanoTime();
             response.write(chunk);
@@ -312,28 +440,23 @@ final class ProxyExchange {
           });
       upstreamResponse.exceptionHandler(
           error -> {
-            if (abandoned || finished) {
+            if (!live()) {
               return;
             }
-            if (!committed) {
-              allRateLimited = false;
-              attemptFailed(this, "stream failed before first byte: " + describe(error), false);
+            if (winner != this) {
+              attemptFailed(this, "stream failed before first byte: " + describe(error), "connect", false);
               return;
             }
-            cancelTimers();
-            LOG.debug("request {}: stream from {} broke: {}", requestId, endpoint, describe(error));
-            endStreamWithError(streamBroken("the upstream stream from " + endpoint.id() + " broke"));
-            finish(endpoint, 200, "stream_broken");
+            streamBroke("the upstream stream from " + endpoint.id() + " broke");
           });
       upstreamResponse.endHandler(
           v -> {
-            if (abandoned || finished) {
+            if (!live()) {
               return;
             }
             cancelTimers();
-            if (!committed) {
-              allRateLimited = false;
-              attemptFailed(this, "empty stream", false);
+            if (winner != this) {
+              attemptFailed(this, "empty stream", "stream_broken", false);
               return;
             }
             response.end();
@@ -341,25 +464,33 @@ final class ProxyExchange {
           });
     }
 
+    private void streamBroke(String message) {
+      abandon();
+      verdict.neutral();
+      ctx.resilience().breaker(endpoint).recordLateFailure();
+      failures.add(new ExchangeRecord.AttemptFailure(endpoint, "stream_broken"));
+      LOG.debug("request {}: {}", requestId, message);
+      endStreamWithError(new OpenAiError(502, OpenAiError.SERVER_ERROR, "upstream_stream_error", message, null));
+      finish(endpoint, 200, "stream_broken");
+    }
+
     /** One timer per idle period, re-armed for the remainder, rather than a timer per chunk. */
     private void armIdleTimer(long delayMs) {
       idleTimer =
           vertx.setTimer(
-              delayMs,
+              Math.max(1, delayMs),
               id -> {
                 idleTimer = -1;
-                if (abandoned || finished) {
+                if (!live()) {
                   return;
                 }
-                long idleMs = options.getIdleTimeoutMs();
+                long idleMs = deadlines.idleMs();
                 long silentMs = (System.nanoTime() - lastChunkNanos) / 1_000_000;
                 if (silentMs < idleMs) {
                   armIdleTimer(idleMs - silentMs);
                   return;
                 }
-                abandon();
-                endStreamWithError(streamBroken("no data from " + endpoint.id() + " for " + idleMs + " ms"));
-                finish(endpoint, 200, "stream_broken");
+                streamBroke("no data from " + endpoint.id() + " for " + idleMs + " ms");
               });
     }
 
@@ -368,13 +499,12 @@ final class ProxyExchange {
           .body()
           .onComplete(
               body -> {
-                if (abandoned || finished) {
+                if (!live()) {
                   return;
                 }
                 cancelTimers();
                 if (body.failed()) {
-                  allRateLimited = false;
-                  attemptFailed(this, "body failed: " + describe(body.cause()), false);
+                  attemptFailed(this, "body failed: " + describe(body.cause()), "stream_broken", false);
                   return;
                 }
                 commit(this, contentType);
@@ -388,12 +518,20 @@ final class ProxyExchange {
           .body()
           .onComplete(
               body -> {
-                if (abandoned || finished) {
+                if (!live()) {
                   return;
                 }
                 cancelTimers();
+                // The provider says the request itself is wrong: the endpoint is fine.
+                verdict.success();
+                for (Attempt other : List.copyOf(inFlight)) {
+                  if (other != this) {
+                    other.abandon();
+                    other.verdict.neutral();
+                  }
+                }
                 RouteHeaders.apply(response, endpoint, attempts, plan.reason(), requestId);
-                String text = body.succeeded() ? redactor.redact(body.result().toString()) : "";
+                String text = body.succeeded() ? ctx.redactor().redact(body.result().toString()) : "";
                 response
                     .setStatusCode(status)
                     .putHeader("content-type", "application/json")
@@ -408,27 +546,24 @@ final class ProxyExchange {
           .toJson()
           .encode();
     }
-
-    private void noteRetryAfter(String header) {
-      if (header == null) {
-        return;
-      }
-      try {
-        long seconds = Long.parseLong(header.trim());
-        minRetryAfterSeconds = Math.min(minRetryAfterSeconds, Math.max(0, seconds));
-      } catch (NumberFormatException ignored) {
-        // An HTTP-date Retry-After is rare from LLM providers; without a number we fall back to 1 s.
-      }
-    }
   }
 
-  private static OpenAiError streamBroken(String message) {
-    return new OpenAiError(502, OpenAiError.SERVER_ERROR, "upstream_stream_error", message, null);
+  /** Retry-After in milliseconds from its seconds form, -1 when absent or not a number. */
+  private static long retryAfterMs(String header) {
+    if (header == null) {
+      return -1;
+    }
+    try {
+      return Math.max(0, Long.parseLong(header.trim())) * 1000;
+    } catch (NumberFormatException e) {
+      // An HTTP-date Retry-After is rare from LLM providers; the default block applies instead.
+      return -1;
+    }
   }
 
   private String describe(Throwable error) {
     String message = error.getMessage();
     String text = error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    return redactor.redact(text);
+    return ctx.redactor().redact(text);
   }
 }

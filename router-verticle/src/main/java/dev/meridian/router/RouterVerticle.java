@@ -7,6 +7,7 @@ import dev.meridian.core.health.HealthState;
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.OpenAiException;
 import dev.meridian.core.openai.SecretRedactor;
+import dev.meridian.core.routing.RetryBudget;
 import dev.meridian.core.routing.RouteSelector;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -36,10 +37,13 @@ public final class RouterVerticle extends VerticleBase {
   private final ApiKeys apiKeys;
   private final BooleanSupplier ready;
   private final ExchangeListener listener;
+  private ResilienceState resilience;
+  private boolean ownsResilience;
 
   private HttpServer server;
   private UpstreamClient upstream;
 
+  /** A router with its own breakers and blocklist; tests and single-instance use. */
   public RouterVerticle(
       Catalog catalog,
       RouterOptions options,
@@ -48,6 +52,23 @@ public final class RouterVerticle extends VerticleBase {
       ApiKeys apiKeys,
       BooleanSupplier ready,
       ExchangeListener listener) {
+    this(catalog, options, health, healthPolicy, apiKeys, ready, listener, null);
+  }
+
+  /**
+   * @param resilience the node's breakers and blocklist, shared by all router instances of the node
+   *     and started by the caller; null to create (and start) a private one
+   */
+  public RouterVerticle(
+      Catalog catalog,
+      RouterOptions options,
+      HealthState health,
+      HealthPolicy healthPolicy,
+      ApiKeys apiKeys,
+      BooleanSupplier ready,
+      ExchangeListener listener,
+      ResilienceState resilience) {
+    this.resilience = resilience;
     this.catalog = catalog;
     this.options = new RouterOptions(options);
     this.options.validate();
@@ -58,11 +79,40 @@ public final class RouterVerticle extends VerticleBase {
     this.listener = listener;
   }
 
+  /** This router's breakers and blocklist. */
+  public ResilienceState resilience() {
+    return resilience;
+  }
+
   @Override
   public Future<?> start() {
+    Future<Void> resilienceReady = Future.succeededFuture();
+    if (resilience == null) {
+      resilience = new ResilienceState(vertx, options.getRegion(), new ResilienceOptions());
+      ownsResilience = true;
+      resilienceReady = resilience.start();
+    }
     upstream = new UpstreamClient(vertx, options, apiKeys);
     SecretRedactor redactor = new SecretRedactor(apiKeys.allKeys(catalog));
     RouteSelector selector = new RouteSelector(catalog, healthPolicy);
+    ResilienceOptions resilienceOptions = resilience.options();
+    // One budget per instance (per event loop): no contention, and the cap holds per node.
+    RetryBudget retryBudget =
+        new RetryBudget(
+            resilienceOptions.getRetryBudgetRatio(),
+            resilienceOptions.getRetryBudgetWindowSeconds(),
+            resilienceOptions.getRetryBudgetMinPerWindow());
+    String region = options.getRegion();
+    ProxyExchange.Context exchangeContext =
+        new ProxyExchange.Context(
+            vertx,
+            options,
+            upstream,
+            resilience,
+            retryBudget,
+            redactor,
+            listener,
+            endpoint -> health.current().get(region, endpoint.model().id(), endpoint.region()));
 
     Router router = Router.router(vertx);
     router
@@ -70,7 +120,7 @@ public final class RouterVerticle extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(options.getMaxBodyBytes()))
         .handler(
             new ChatCompletionsHandler(
-                vertx, options, selector, health, upstream, redactor, listener, System::currentTimeMillis));
+                options, selector, health, resilience, exchangeContext, System::currentTimeMillis));
     router
         .get("/v1/models")
         .handler(new ModelsHandler(catalog, health, healthPolicy, options.getRegion(), System::currentTimeMillis));
@@ -98,10 +148,8 @@ public final class RouterVerticle extends VerticleBase {
             .setTcpNoDelay(true)
             .setIdleTimeout(120)
             .setCompressionSupported(false);
-    return vertx
-        .createHttpServer(serverOptions)
-        .requestHandler(router)
-        .listen()
+    return resilienceReady
+        .compose(ignored -> vertx.createHttpServer(serverOptions).requestHandler(router).listen())
         .onSuccess(
             listening -> {
               server = listening;
@@ -116,7 +164,8 @@ public final class RouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return upstream == null ? Future.succeededFuture() : upstream.close();
+    Future<Void> closed = upstream == null ? Future.succeededFuture() : upstream.close();
+    return ownsResilience ? closed.eventually(() -> resilience.stop()) : closed;
   }
 
   private void notFound(RoutingContext ctx) {
@@ -131,8 +180,11 @@ public final class RouterVerticle extends VerticleBase {
   private void onFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     OpenAiError error;
-    if (failure instanceof OpenAiException) {
-      error = ErrorResponder.toError(failure);
+    if (failure instanceof OpenAiException openAi) {
+      error = openAi.error();
+      if (openAi.retryAfterSeconds() >= 0) {
+        ctx.response().putHeader("retry-after", Long.toString(openAi.retryAfterSeconds()));
+      }
     } else if (ctx.statusCode() == 413) {
       error = OpenAiError.requestTooLarge(options.getMaxBodyBytes());
     } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {

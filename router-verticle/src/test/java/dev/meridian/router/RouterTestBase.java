@@ -63,6 +63,10 @@ abstract class RouterTestBase {
     return ApiKeys.of(Map.of());
   }
 
+  ResilienceOptions resilienceOptions() {
+    return new ResilienceOptions();
+  }
+
   @BeforeEach
   void startSimulatorAndRouter() throws Exception {
     vertx = Vertx.vertx();
@@ -71,9 +75,11 @@ abstract class RouterTestBase {
     await(vertx.deployVerticle(simulator));
     catalog = SimulatedProviders.pointAt(defaults, "127.0.0.1", simulator.actualPort());
     health = new HealthState();
+    ResilienceState resilience = new ResilienceState(vertx, REGION, resilienceOptions());
+    await(resilience.start());
     router =
         new RouterVerticle(
-            catalog, routerOptions(), health, POLICY, apiKeys(), () -> true, lastExchange::set);
+            catalog, routerOptions(), health, POLICY, apiKeys(), () -> true, lastExchange::set, resilience);
     await(vertx.deployVerticle(router));
     client = vertx.createHttpClient();
   }

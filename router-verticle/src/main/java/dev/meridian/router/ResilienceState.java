@@ -1,0 +1,191 @@
+package dev.meridian.router;
+
+import dev.meridian.core.catalog.Endpoint;
+import dev.meridian.core.routing.EndpointBlocklist;
+import dev.meridian.core.routing.FailureRateWindow;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What live traffic has learnt about endpoints on this node, shared by all router instances of the node:
+ * the breakers and the blocklist routing reads. Blocks (breaker trips, 429 Retry-After) are published
+ * on the cluster event bus, so the other routers of the same region stop sending too, within one
+ * event-bus hop (milliseconds) instead of the next probe (30 s).
+ */
+public final class ResilienceState {
+  /** Cluster event-bus address of block and lift events. */
+  public static final String EVENTS_ADDRESS = "meridian.resilience.blocks";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ResilienceState.class);
+
+  /** Told when a breaker of this node changes state; used by metrics. */
+  @FunctionalInterface
+  public interface BreakerListener {
+    void onStateChange(Endpoint endpoint, CircuitBreakerState state);
+  }
+
+  private final Vertx vertx;
+  private final String region;
+  private final ResilienceOptions options;
+  private final LongSupplier wallClockMs;
+  private final String origin = UUID.randomUUID().toString();
+  private final AtomicReference<EndpointBlocklist> blocklist = new AtomicReference<>(EndpointBlocklist.EMPTY);
+  private final Map<String, EndpointBreaker> breakers = new ConcurrentHashMap<>();
+  private final CopyOnWriteArrayList<BreakerListener> listeners = new CopyOnWriteArrayList<>();
+  private MessageConsumer<JsonObject> consumer;
+  private long pruneTimer = -1;
+
+  public ResilienceState(Vertx vertx, String region, ResilienceOptions options, LongSupplier wallClockMs) {
+    this.vertx = vertx;
+    this.region = region;
+    this.options = new ResilienceOptions(options);
+    this.wallClockMs = wallClockMs;
+  }
+
+  public ResilienceState(Vertx vertx, String region, ResilienceOptions options) {
+    this(vertx, region, options, System::currentTimeMillis);
+  }
+
+  /** Subscribes to other nodes' block events; completes once the subscription is registered. */
+  public Future<Void> start() {
+    consumer = vertx.eventBus().consumer(EVENTS_ADDRESS, this::onEvent);
+    pruneTimer = vertx.setPeriodic(1_000, id -> blocklist.updateAndGet(list -> list.prune(wallClockMs.getAsLong())));
+    return consumer.completion();
+  }
+
+  public Future<Void> stop() {
+    if (pruneTimer >= 0) {
+      vertx.cancelTimer(pruneTimer);
+    }
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+
+  public ResilienceOptions options() {
+    return options;
+  }
+
+  public void addListener(BreakerListener listener) {
+    listeners.add(listener);
+  }
+
+  /** The endpoints routing must skip now; read on every request, never blocks. */
+  public EndpointBlocklist blocklist() {
+    return blocklist.get();
+  }
+
+  public Map<String, EndpointBreaker> breakers() {
+    return breakers;
+  }
+
+  public EndpointBreaker breaker(Endpoint endpoint) {
+    return breakers.computeIfAbsent(endpoint.id(), id -> createBreaker(endpoint));
+  }
+
+  /** A 429: no request goes to this endpoint before {@code retryAfterMs} has passed, on any node of the region. */
+  public void rateLimited(Endpoint endpoint, long retryAfterMs) {
+    long wait = retryAfterMs > 0 ? retryAfterMs : options.getRateLimitBlockMs();
+    block(endpoint.id(), wallClockMs.getAsLong() + wait, EndpointBlocklist.Reason.RATE_LIMITED, true);
+  }
+
+  private EndpointBreaker createBreaker(Endpoint endpoint) {
+    CircuitBreaker breaker =
+        CircuitBreaker.create(
+            "endpoint:" + endpoint.id(),
+            vertx,
+            new CircuitBreakerOptions()
+                .setMaxFailures(options.getBreakerMaxFailures())
+                .setFailuresRollingWindow(options.getBreakerFailuresWindowMs())
+                // Attempts have their own deadlines (first byte, idle, request); the breaker must not add one.
+                .setTimeout(-1)
+                .setResetTimeout(options.getBreakerCoolDownMs())
+                .setFallbackOnFailure(false));
+    EndpointBreaker wrapped =
+        new EndpointBreaker(
+            endpoint,
+            breaker,
+            new FailureRateWindow(options.getBreakerRateWindow(), options.getBreakerRateMinimumCalls()),
+            options.getBreakerFailureRate());
+    breaker.openHandler(
+        v -> {
+          LOG.warn("breaker for {} opened: out of routing for {} ms", endpoint.id(), options.getBreakerCoolDownMs());
+          block(endpoint.id(), wallClockMs.getAsLong() + options.getBreakerCoolDownMs(), EndpointBlocklist.Reason.BREAKER_OPEN, true);
+          notify(endpoint, CircuitBreakerState.OPEN);
+        });
+    breaker.halfOpenHandler(v -> notify(endpoint, CircuitBreakerState.HALF_OPEN));
+    breaker.closeHandler(
+        v -> {
+          wrapped.onClosed();
+          if (lift(endpoint.id())) {
+            LOG.info("breaker for {} closed: trial request succeeded", endpoint.id());
+            publish(new JsonObject().put("action", "lift").put("endpoint", endpoint.id()));
+          }
+          notify(endpoint, CircuitBreakerState.CLOSED);
+        });
+    return wrapped;
+  }
+
+  private void notify(Endpoint endpoint, CircuitBreakerState state) {
+    for (BreakerListener listener : listeners) {
+      listener.onStateChange(endpoint, state);
+    }
+  }
+
+  private void block(String endpointId, long untilMs, EndpointBlocklist.Reason reason, boolean share) {
+    blocklist.updateAndGet(list -> list.extend(endpointId, untilMs, reason));
+    if (share) {
+      publish(
+          new JsonObject()
+              .put("action", "block")
+              .put("endpoint", endpointId)
+              .put("untilMs", untilMs)
+              .put("reason", reason.name()));
+    }
+  }
+
+  /** Lifts a breaker block; a rate-limit block stays until its time, whatever the breaker says. */
+  private boolean lift(String endpointId) {
+    EndpointBlocklist before = blocklist.get();
+    EndpointBlocklist.Block block = before.entries().get(endpointId);
+    if (block == null || block.reason() != EndpointBlocklist.Reason.BREAKER_OPEN) {
+      return false;
+    }
+    blocklist.updateAndGet(list -> {
+      EndpointBlocklist.Block current = list.entries().get(endpointId);
+      return current != null && current.reason() == EndpointBlocklist.Reason.BREAKER_OPEN ? list.lift(endpointId) : list;
+    });
+    return true;
+  }
+
+  private void publish(JsonObject event) {
+    vertx.eventBus().publish(EVENTS_ADDRESS, event.put("region", region).put("origin", origin));
+  }
+
+  private void onEvent(Message<JsonObject> message) {
+    JsonObject event = message.body();
+    if (origin.equals(event.getString("origin")) || !region.equals(event.getString("region"))) {
+      return;
+    }
+    String endpointId = event.getString("endpoint");
+    if ("block".equals(event.getString("action"))) {
+      EndpointBlocklist.Reason reason = EndpointBlocklist.Reason.valueOf(event.getString("reason"));
+      block(endpointId, event.getLong("untilMs"), reason, false);
+      LOG.debug("peer blocked {} until {} ({})", endpointId, event.getLong("untilMs"), reason);
+    } else if ("lift".equals(event.getString("action"))) {
+      lift(endpointId);
+    }
+  }
+}
