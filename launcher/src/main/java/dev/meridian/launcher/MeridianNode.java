@@ -17,7 +17,12 @@ import dev.meridian.health.SingleNodeMembership;
 import dev.meridian.router.ExchangeListener;
 import dev.meridian.router.ResilienceOptions;
 import dev.meridian.router.ResilienceState;
+import dev.meridian.router.RouterMetrics;
 import dev.meridian.router.RouterOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import dev.meridian.router.RouterVerticle;
 import dev.meridian.simulator.SimulatedProviders;
 import dev.meridian.simulator.SimulatorOptions;
@@ -57,10 +62,14 @@ public final class MeridianNode {
   /** Null when standalone. */
   private final HazelcastClusterManager clusterManager;
 
-  private MeridianNode(MeridianConfig config, Vertx vertx, HazelcastClusterManager clusterManager) {
+  private final PrometheusMeterRegistry registry;
+
+  private MeridianNode(
+      MeridianConfig config, Vertx vertx, HazelcastClusterManager clusterManager, PrometheusMeterRegistry registry) {
     this.config = config;
     this.vertx = vertx;
     this.clusterManager = clusterManager;
+    this.registry = registry;
   }
 
   /** Starts a node; the future completes when it listens (readiness follows the first probe round). */
@@ -71,23 +80,29 @@ public final class MeridianNode {
             ? new HazelcastClusterManager(
                 ClusterConfigFactory.load(config.clusterConfigPath(), config.region(), env))
             : null;
-    return createVertx(clusterManager, env)
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return createVertx(clusterManager, registry, env)
         .compose(
             vertx -> {
-              MeridianNode node = new MeridianNode(config, vertx, clusterManager);
+              MeridianNode node = new MeridianNode(config, vertx, clusterManager, registry);
               return node.startComponents(env, listener)
                   .map(node)
                   .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
             });
   }
 
-  private static Future<Vertx> createVertx(HazelcastClusterManager clusterManager, Map<String, String> env) {
-    VertxOptions options = new VertxOptions();
+  private static Future<Vertx> createVertx(
+      HazelcastClusterManager clusterManager, PrometheusMeterRegistry registry, Map<String, String> env) {
+    // Vert.x's own pool, HTTP and event-bus metrics, and the JVM's, go to the same registry.
+    VertxOptions options =
+        new VertxOptions()
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     if (clusterManager == null) {
-      return Future.succeededFuture(Vertx.vertx(options));
+      return Future.succeededFuture(builder.build());
     }
     options.getEventBusOptions().setHost(ClusterConfigFactory.clusterHost(env)).setPort(0);
-    return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered();
+    return builder.withClusterManager(clusterManager).buildClustered();
   }
 
   private Future<Void> startComponents(Map<String, String> env, ExchangeListener listener) {
@@ -164,6 +179,13 @@ public final class MeridianNode {
                 .setBreakerFailureRate(config.breakerFailureRate())
                 .setRetryBudgetRatio(config.retryBudgetRatio())
                 .setHedgeByDefault(config.hedgeByDefault()));
+    RouterMetrics metrics = new RouterMetrics(registry, routed);
+    resilience.addListener(metrics);
+    NodeMetrics.bind(vertx, registry, routed, healthState, policy, config.region());
+    ExchangeListener measured = record -> {
+      metrics.onExchange(record);
+      listener.onExchange(record);
+    };
     return store
         .start()
         .compose(started -> resilience.start())
@@ -178,7 +200,8 @@ public final class MeridianNode {
                     () -> {
                       RouterVerticle router =
                           new RouterVerticle(
-                              routed, routerOptions, healthState, policy, apiKeys, ready::get, listener, resilience);
+                                  routed, routerOptions, healthState, policy, apiKeys, ready::get, measured, resilience)
+                              .withMetrics(registry);
                       routers.add(router);
                       return router;
                     },
@@ -220,6 +243,10 @@ public final class MeridianNode {
   /** The node's health store; tests publish through it to play a probe result on this node. */
   public HealthStore healthStore() {
     return store;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
   }
 
   /** The node's breakers and blocklist, shared by its router instances. */

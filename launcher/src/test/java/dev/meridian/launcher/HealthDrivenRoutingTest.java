@@ -74,6 +74,22 @@ class HealthDrivenRoutingTest {
     assertThat(routeOf("glm-5")).isEqualTo(third);
   }
 
+  @Test
+  void metricsEndpointCarriesProbeHealthJvmAndVertxSeries() throws Exception {
+    routeOf("qwen3-8b");
+    String text = NodeTestSupport.admin(client, node.routerPort(), HttpMethod.GET, "/metrics", null)
+        .await(10, TimeUnit.SECONDS).toString();
+    assertThat(text)
+        .contains("meridian_probes_total{endpoint_region=\"us-east\",model=\"glm-5\",observer_region=\"us-east\",outcome=\"ok\"}")
+        .contains("meridian_probe_ttft_seconds_bucket")
+        .contains("meridian_region_healthy_endpoints{region=\"ap-southeast\"} 2.0")
+        .contains("meridian_endpoint_healthy{endpoint_region=\"eu-west\",model=\"qwen3-8b\",observer_region=\"us-east\"} 1.0")
+        .contains("meridian_requests_total{model=\"qwen3-8b\"")
+        .contains("meridian_probe_last_success_timestamp_seconds")
+        .contains("jvm_memory_used_bytes")
+        .contains("vertx_http_client_");
+  }
+
   private static String remember(AtomicReference<String> ref, String value) {
     ref.set(value);
     return value;

@@ -14,6 +14,8 @@ import java.util.List;
  * @param hedge {@code none}, {@code primary_won} or {@code hedge_won}
  * @param retriesDenied further attempts the retry budget refused
  * @param failures the upstream attempts that failed, in order
+ * @param usage tokens of the serving endpoint (provider-reported or estimated); NONE when none served
+ * @param costDollars usage times the serving model's catalog prices
  * @param firstByteNanos time from arrival to the first byte written to the client, -1 when none
  * @param overheadNanos time from arrival until the first upstream request was handed to the client pool
  */
@@ -28,6 +30,8 @@ public record ExchangeRecord(
     String hedge,
     int retriesDenied,
     List<AttemptFailure> failures,
+    dev.meridian.core.openai.Usage usage,
+    double costDollars,
     long firstByteNanos,
     long overheadNanos,
     long totalNanos) {

@@ -5,6 +5,8 @@ import dev.meridian.core.health.EndpointHealth;
 import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.SecretRedactor;
+import dev.meridian.core.openai.Usage;
+import dev.meridian.core.cost.CostCalculator;
 import dev.meridian.core.routing.Candidate;
 import dev.meridian.core.routing.Deadlines;
 import dev.meridian.core.routing.FailoverPolicy;
@@ -16,6 +18,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -33,6 +36,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ProxyExchange {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyExchange.class);
+  /** Dollars this request cost: a header on JSON responses, a trailer on streams. */
+  static final String COST_HEADER = "x-meridian-cost-usd";
+  static final String PROMPT_TOKENS_HEADER = "x-meridian-prompt-tokens";
+  static final String COMPLETION_TOKENS_HEADER = "x-meridian-completion-tokens";
+  /** {@code provider} when the provider reported usage, {@code estimated} when Meridian counted. */
+  static final String USAGE_SOURCE_HEADER = "x-meridian-usage-source";
 
   /** Per-request collaborators that do not change between requests. */
   record Context(
@@ -72,6 +81,8 @@ final class ProxyExchange {
   private boolean allRateLimited = true;
   private long minRetryAfterMs = Long.MAX_VALUE;
   private boolean lastWasTimeout;
+  private Usage usage = Usage.NONE;
+  private double costDollars;
 
   ProxyExchange(
       Context ctx,
@@ -138,7 +149,7 @@ final class ProxyExchange {
     Attempt attempt = new Attempt(endpoint, verdict, asHedge);
     inFlight.add(attempt);
     last = attempt;
-    Buffer body = request.upstreamBody(endpoint.model().upstreamId()).toBuffer();
+    Buffer body = upstreamBody(endpoint).toBuffer();
     long attemptTimeout =
         request.stream()
             ? deadlines.firstTokenMs()
@@ -160,6 +171,37 @@ final class ProxyExchange {
               return UpstreamClient.send(clientRequest, body);
             })
         .onComplete(attempt::onResponse);
+  }
+
+  /**
+   * The client's body with the provider's model name; a stream also asks for the usage event, so every
+   * request can be billed (the event is stripped again unless the client asked for it).
+   */
+  private JsonObject upstreamBody(Endpoint endpoint) {
+    JsonObject body = request.upstreamBody(endpoint.model().upstreamId());
+    if (request.stream() && !request.includeUsage()) {
+      JsonObject options = body.getJsonObject("stream_options");
+      body.put("stream_options", (options == null ? new JsonObject() : options.copy()).put("include_usage", true));
+    }
+    return body;
+  }
+
+  private long promptTokensEstimate() {
+    Object messages = request.body().getValue("messages");
+    return Usage.estimateTokens(messages == null ? 0 : messages.toString().length());
+  }
+
+  /** Records what the serving endpoint used and what it cost; returns the headers' values. */
+  private void account(Endpoint endpoint, Usage used) {
+    usage = used;
+    costDollars = CostCalculator.dollars(endpoint.model(), used.promptTokens(), used.completionTokens());
+  }
+
+  private void putCostHeaders(io.vertx.core.MultiMap headers) {
+    headers.set(COST_HEADER, String.format(java.util.Locale.ROOT, "%.8f", costDollars));
+    headers.set(PROMPT_TOKENS_HEADER, Long.toString(usage.promptTokens()));
+    headers.set(COMPLETION_TOKENS_HEADER, Long.toString(usage.completionTokens()));
+    headers.set(USAGE_SOURCE_HEADER, usage.estimated() ? "estimated" : "provider");
   }
 
   private long remainingMs() {
@@ -331,7 +373,7 @@ final class ProxyExchange {
           .onExchange(
               new ExchangeRecord(
                   request.model(), endpoint, attempts, status, request.stream(), outcome, fallback, hedge,
-                  retriesDenied, List.copyOf(failures), firstByteNanos, overheadNanos, total));
+                  retriesDenied, List.copyOf(failures), usage, costDollars, firstByteNanos, overheadNanos, total));
     } catch (RuntimeException e) {
       LOG.warn("exchange listener failed", e);
     }
@@ -419,6 +461,7 @@ final class ProxyExchange {
     }
 
     private void relayStream(HttpClientResponse upstreamResponse, String contentType) {
+      SseUsageFilter filter = new SseUsageFilter(request.includeUsage());
       upstreamResponse.handler(
           chunk -> {
             if (!live()) {
@@ -432,7 +475,10 @@ final class ProxyExchange {
               armIdleTimer(deadlines.idleMs());
             }
             lastChunkNanos = System.nanoTime();
-            response.write(chunk);
+            Buffer forward = filter.accept(chunk);
+            if (forward.length() > 0) {
+              response.write(forward);
+            }
             if (response.writeQueueFull()) {
               upstreamResponse.pause();
               response.drainHandler(v -> upstreamResponse.resume());
@@ -459,7 +505,9 @@ final class ProxyExchange {
               attemptFailed(this, "empty stream", "stream_broken", false);
               return;
             }
-            response.end();
+            account(endpoint, filter.usage(promptTokensEstimate()));
+            putCostHeaders(response.trailers());
+            response.end(filter.flush());
             finish(endpoint, 200, "ok");
           });
     }
@@ -508,6 +556,8 @@ final class ProxyExchange {
                   return;
                 }
                 commit(this, contentType);
+                account(endpoint, usageOf(body.result()));
+                putCostHeaders(response.headers());
                 response.end(body.result());
                 finish(endpoint, 200, "ok");
               });
@@ -546,6 +596,19 @@ final class ProxyExchange {
           .toJson()
           .encode();
     }
+  }
+
+  /** The completion's usage block, or an estimate from its length when the provider sent none. */
+  private Usage usageOf(Buffer body) {
+    try {
+      Usage reported = Usage.fromJson(new JsonObject(body).getJsonObject("usage"));
+      if (reported != null) {
+        return reported;
+      }
+    } catch (RuntimeException e) {
+      // Not JSON we understand: relay it anyway, and estimate.
+    }
+    return new Usage(promptTokensEstimate(), Usage.estimateTokens(body.length()), true);
   }
 
   /** Retry-After in milliseconds from its seconds form, -1 when absent or not a number. */

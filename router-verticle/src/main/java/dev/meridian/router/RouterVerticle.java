@@ -42,6 +42,7 @@ public final class RouterVerticle extends VerticleBase {
 
   private HttpServer server;
   private UpstreamClient upstream;
+  private io.micrometer.prometheusmetrics.PrometheusMeterRegistry metricsRegistry;
 
   /** A router with its own breakers and blocklist; tests and single-instance use. */
   public RouterVerticle(
@@ -77,6 +78,12 @@ public final class RouterVerticle extends VerticleBase {
     this.apiKeys = apiKeys;
     this.ready = ready;
     this.listener = listener;
+  }
+
+  /** Serves {@code GET /metrics} from this registry; call before deployment. */
+  public RouterVerticle withMetrics(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
+    this.metricsRegistry = registry;
+    return this;
   }
 
   /** This router's breakers and blocklist. */
@@ -124,6 +131,9 @@ public final class RouterVerticle extends VerticleBase {
     router
         .get("/v1/models")
         .handler(new ModelsHandler(catalog, health, healthPolicy, options.getRegion(), System::currentTimeMillis));
+    if (metricsRegistry != null) {
+      router.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(metricsRegistry));
+    }
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     router
         .get("/readyz")
@@ -198,6 +208,31 @@ public final class RouterVerticle extends VerticleBase {
       return;
     }
     ErrorResponder.send(ctx.response(), error);
+    if (ctx.request().path().equals("/v1/chat/completions")) {
+      reportRejected(ctx, error);
+    }
+  }
+
+  /** Requests refused before any upstream was tried still count, so the SLO sees a 503 as a failure. */
+  private void reportRejected(RoutingContext ctx, OpenAiError error) {
+    String outcome = switch (error.status()) {
+      case 503 -> "no_route";
+      case 429 -> "rate_limited";
+      default -> error.status() >= 500 ? "upstream_error" : "client_error";
+    };
+    String model = null;
+    try {
+      io.vertx.core.json.JsonObject body = ctx.body() == null ? null : ctx.body().asJsonObject();
+      model = body == null || !(body.getValue("model") instanceof String name) ? null : name;
+    } catch (RuntimeException e) {
+      // Unparseable body: the model stays unknown.
+    }
+    try {
+      listener.onExchange(new ExchangeRecord(model, null, 0, error.status(), false, outcome, false, "none", 0,
+          java.util.List.of(), dev.meridian.core.openai.Usage.NONE, 0, -1, -1, 0));
+    } catch (RuntimeException e) {
+      LOG.warn("exchange listener failed", e);
+    }
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -12,6 +12,8 @@ import dev.meridian.core.health.ProbeResult;
 import dev.meridian.simulator.SimulatedProviders;
 import dev.meridian.simulator.SimulatorOptions;
 import dev.meridian.simulator.SimulatorVerticle;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -47,7 +49,10 @@ abstract class RouterTestBase {
   Catalog catalog;
   HealthState health;
   RouterVerticle router;
+  PrometheusMeterRegistry registry;
   HttpClient client;
+  /** Admin calls use their own connections: a test's faults must never share a socket with its traffic. */
+  HttpClient adminClient;
   final AtomicReference<ExchangeRecord> lastExchange = new AtomicReference<>();
 
   /** Hook for subclasses to adjust options before start. */
@@ -77,11 +82,19 @@ abstract class RouterTestBase {
     health = new HealthState();
     ResilienceState resilience = new ResilienceState(vertx, REGION, resilienceOptions());
     await(resilience.start());
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    RouterMetrics metrics = new RouterMetrics(registry, catalog);
+    resilience.addListener(metrics);
+    ExchangeListener listener = record -> {
+      metrics.onExchange(record);
+      lastExchange.set(record);
+    };
     router =
-        new RouterVerticle(
-            catalog, routerOptions(), health, POLICY, apiKeys(), () -> true, lastExchange::set, resilience);
+        new RouterVerticle(catalog, routerOptions(), health, POLICY, apiKeys(), () -> true, listener, resilience)
+            .withMetrics(registry);
     await(vertx.deployVerticle(router));
     client = vertx.createHttpClient();
+    adminClient = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
   }
 
   @AfterEach
@@ -169,7 +182,7 @@ abstract class RouterTestBase {
             .setURI(path);
     Buffer reply =
         await(
-            client
+            adminClient
                 .request(options)
                 .compose(r -> body == null ? r.send() : r.send(body.toBuffer()))
                 .compose(

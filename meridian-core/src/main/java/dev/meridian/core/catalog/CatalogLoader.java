@@ -128,9 +128,15 @@ public final class CatalogLoader {
     }
     Map<String, List<dev.meridian.core.routing.ChainStep>> chains = new LinkedHashMap<>();
     for (String name : json.fieldNames()) {
-      JsonArray steps = json.getJsonArray(name);
-      if (steps == null) {
+      if (!(json.getValue(name) instanceof JsonArray steps)) {
         throw new CatalogException("fallback chain for '" + name + "' must be an array");
+      }
+      // Routing looks a tier's chain up by the tier's id; tier names are case-insensitive in the file.
+      Tier keyTier = Tier.fromId(name);
+      String key =
+          keyTier != null && models.stream().noneMatch(m -> m.id().equals(name)) ? keyTier.id() : name;
+      if (chains.containsKey(key)) {
+        throw new CatalogException("fallback chain for '" + name + "': tier '" + key + "' has two chains");
       }
       List<dev.meridian.core.routing.ChainStep> parsed = new ArrayList<>();
       for (int i = 0; i < steps.size(); i++) {
@@ -169,7 +175,7 @@ public final class CatalogLoader {
                 maxTtft == null ? Double.NaN : maxTtft.doubleValue(),
                 minSpeed == null ? Double.NaN : minSpeed.doubleValue()));
       }
-      chains.put(name, parsed);
+      chains.put(key, parsed);
     }
     return new dev.meridian.core.routing.FallbackChains(chains);
   }

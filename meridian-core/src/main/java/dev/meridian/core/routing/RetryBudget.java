@@ -21,7 +21,7 @@ public final class RetryBudget {
   private final long[] bucketSecond;
 
   public RetryBudget(double ratio, int windowSeconds, int minRetriesPerWindow) {
-    if (ratio < 0) {
+    if (!(ratio >= 0)) { // also rejects NaN, which would never deny a retry
       throw new IllegalArgumentException("ratio must be >= 0");
     }
     if (windowSeconds < 1) {
