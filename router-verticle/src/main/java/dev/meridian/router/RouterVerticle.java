@@ -134,6 +134,14 @@ public final class RouterVerticle extends VerticleBase {
     if (metricsRegistry != null) {
       router.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(metricsRegistry));
     }
+    router
+        .get("/status.json")
+        .handler(new StatusHandler(catalog, health, healthPolicy, resilience, selector, region, metricsRegistry));
+    io.vertx.core.buffer.Buffer statusPage = statusPage();
+    router.get("/").handler(ctx -> ctx.redirect("/status"));
+    router
+        .get("/status")
+        .handler(ctx -> ctx.response().putHeader("content-type", "text/html; charset=utf-8").end(statusPage));
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
     router
         .get("/readyz")
@@ -167,6 +175,18 @@ public final class RouterVerticle extends VerticleBase {
             });
   }
 
+  /** The status page, read once from the jar: one self-contained HTML file polling /status.json. */
+  private static io.vertx.core.buffer.Buffer statusPage() {
+    try (java.io.InputStream in = RouterVerticle.class.getClassLoader().getResourceAsStream("status/index.html")) {
+      if (in == null) {
+        throw new IllegalStateException("status/index.html missing from the router jar");
+      }
+      return io.vertx.core.buffer.Buffer.buffer(in.readAllBytes());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** The bound port; useful when configured with port 0. */
   public int actualPort() {
     return server.actualPort();
@@ -181,7 +201,8 @@ public final class RouterVerticle extends VerticleBase {
   private void notFound(RoutingContext ctx) {
     String path = ctx.normalizedPath();
     boolean known = path.equals("/v1/chat/completions") || path.equals("/v1/models")
-        || path.equals("/healthz") || path.equals("/readyz");
+        || path.equals("/healthz") || path.equals("/readyz") || path.equals("/status")
+        || path.equals("/status.json") || path.equals("/metrics");
     OpenAiError error =
         known ? OpenAiError.methodNotAllowed(ctx.request().method().name(), path) : OpenAiError.notFound(path);
     ErrorResponder.send(ctx.response(), error);

@@ -1,0 +1,155 @@
+package dev.meridian.router;
+
+import dev.meridian.core.catalog.Catalog;
+import dev.meridian.core.catalog.Endpoint;
+import dev.meridian.core.catalog.ModelSpec;
+import dev.meridian.core.catalog.Region;
+import dev.meridian.core.catalog.Tier;
+import dev.meridian.core.health.EndpointHealth;
+import dev.meridian.core.health.HealthPolicy;
+import dev.meridian.core.health.HealthSnapshot;
+import dev.meridian.core.health.HealthState;
+import dev.meridian.core.openai.OpenAiException;
+import dev.meridian.core.routing.EndpointBlocklist;
+import dev.meridian.core.routing.RoutePlan;
+import dev.meridian.core.routing.RouteSelector;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * {@code GET /status.json}: what the status page draws, as this router sees it now: the model × region
+ * matrix (health, TTFT, breaker, blocks), the current route of every tier and of {@code auto}, and
+ * requests and dollars so far. Everything comes from local state; nothing here calls the cluster.
+ */
+final class StatusHandler implements Handler<RoutingContext> {
+  private final Catalog catalog;
+  private final HealthState health;
+  private final HealthPolicy policy;
+  private final ResilienceState resilience;
+  private final RouteSelector selector;
+  private final String region;
+  private final MeterRegistry registry;
+
+  StatusHandler(
+      Catalog catalog,
+      HealthState health,
+      HealthPolicy policy,
+      ResilienceState resilience,
+      RouteSelector selector,
+      String region,
+      MeterRegistry registry) {
+    this.catalog = catalog;
+    this.health = health;
+    this.policy = policy;
+    this.resilience = resilience;
+    this.selector = selector;
+    this.region = region;
+    this.registry = registry;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long now = System.currentTimeMillis();
+    HealthSnapshot snapshot = health.current();
+    EndpointBlocklist blocklist = resilience.blocklist();
+    JsonArray regions = new JsonArray();
+    for (Region r : catalog.regions()) {
+      regions.add(new JsonObject().put("id", r.id()).put("name", r.displayName()));
+    }
+    JsonArray models = new JsonArray();
+    for (ModelSpec model : catalog.models()) {
+      JsonObject cells = new JsonObject();
+      for (Endpoint endpoint : catalog.endpointsOf(model.id())) {
+        cells.put(endpoint.region(), cell(endpoint, snapshot.get(region, model.id(), endpoint.region()), blocklist, now));
+      }
+      models.add(
+          new JsonObject()
+              .put("id", model.id())
+              .put("provider", model.provider())
+              .put("tier", model.tier().id())
+              .put("outputDollarsPerMillion", model.outputDollarsPerMillion())
+              .put("cells", cells));
+    }
+    JsonObject routes = new JsonObject();
+    for (Tier tier : Tier.values()) {
+      routes.put(tier.id(), route(tier.id(), snapshot, blocklist, now));
+    }
+    routes.put(RouteSelector.AUTO, route(RouteSelector.AUTO, snapshot, blocklist, now));
+    JsonObject body =
+        new JsonObject()
+            .put("region", region)
+            .put("catalogVersion", catalog.version())
+            .put("generatedAtMs", now)
+            .put("regions", regions)
+            .put("models", models)
+            .put("routes", routes)
+            .put("totals", totals());
+    ctx.response()
+        .putHeader("content-type", "application/json")
+        .putHeader("cache-control", "no-store")
+        .end(body.toBuffer());
+  }
+
+  private JsonObject cell(Endpoint endpoint, EndpointHealth record, EndpointBlocklist blocklist, long now) {
+    JsonObject cell = new JsonObject();
+    if (record == null || !record.isFresh(now, policy)) {
+      cell.put("status", "unobserved");
+    } else {
+      cell.put("status", record.healthy() ? "healthy" : "unhealthy");
+      putRounded(cell, "ttftMs", record.ewmaTtftMs());
+      putRounded(cell, "ttftP99Ms", record.ttftP99Ms());
+      putRounded(cell, "tokensPerSecond", record.ewmaTokensPerSecond());
+      cell.put("ageMs", now - record.lastObservedAtMs());
+      if (record.lastError() != null) {
+        cell.put("lastError", record.lastError());
+      }
+    }
+    EndpointBreaker breaker = resilience.breakers().get(endpoint.id());
+    cell.put("breaker", breaker == null ? "CLOSED" : breaker.state().name());
+    EndpointBlocklist.Block block = blocklist.blockAt(endpoint.id(), now);
+    if (block != null) {
+      cell.put("blocked", block.reason().name()).put("blockedForMs", block.untilMs() - now);
+    }
+    return cell;
+  }
+
+  private JsonObject route(String name, HealthSnapshot snapshot, EndpointBlocklist blocklist, long now) {
+    try {
+      RoutePlan plan = selector.select(name, region, snapshot, blocklist, now);
+      Endpoint primary = plan.primary().endpoint();
+      return new JsonObject()
+          .put("model", primary.model().id())
+          .put("region", primary.region())
+          .put("expectedTtftMs", Math.round(plan.primary().expectedTtftMs()))
+          .put("observed", plan.primary().observed())
+          .put("candidates", plan.candidates().size())
+          .put("reason", plan.reason());
+    } catch (OpenAiException e) {
+      return new JsonObject().put("error", e.error().code());
+    }
+  }
+
+  private JsonObject totals() {
+    double requests = 0;
+    double dollars = 0;
+    if (registry != null) {
+      for (Counter counter : registry.find("meridian.requests").counters()) {
+        requests += counter.count();
+      }
+      for (Counter counter : registry.find("meridian.cost.dollars").counters()) {
+        dollars += counter.count();
+      }
+    }
+    return new JsonObject().put("requests", Math.round(requests)).put("costDollars", dollars);
+  }
+
+  private static void putRounded(JsonObject json, String field, double value) {
+    if (Double.isFinite(value)) {
+      json.put(field, Math.round(value * 10) / 10.0);
+    }
+  }
+}
