@@ -75,6 +75,25 @@ class HealthDrivenRoutingTest {
   }
 
   @Test
+  void whenTheOwnRegionIsDownTrafficGoesToTheNextNearestRegionAndComesBack() throws Exception {
+    assertThat(routeOf("qwen3-8b")).isEqualTo("us-east");
+    assertThat(routeOf("glm-5")).isEqualTo("us-east");
+    fault("qwen3-8b", "us-east", new JsonObject().put("down", true));
+    fault("glm-5", "us-east", new JsonObject().put("down", true));
+    awaitCondition(Duration.ofSeconds(15), () -> node.isReady()
+        && !node.healthState().current().get("us-east", "qwen3-8b", "us-east").healthy()
+        && !node.healthState().current().get("us-east", "glm-5", "us-east").healthy());
+    // qwen3-8b from us-east: eu-west 172 + 75 ms round trip beats ap-southeast 124 + 210 ms.
+    assertThat(routeOf("qwen3-8b")).isEqualTo("eu-west");
+    assertThat(routeOf("glm-5")).isNotEqualTo("us-east");
+
+    NodeTestSupport.admin(client, node.simulatorPort(), HttpMethod.DELETE, "/admin/faults", null)
+        .await(10, TimeUnit.SECONDS);
+    awaitCondition(Duration.ofSeconds(15), () -> "us-east".equals(routeOf("qwen3-8b")));
+    awaitCondition(Duration.ofSeconds(15), () -> "us-east".equals(routeOf("glm-5")));
+  }
+
+  @Test
   void metricsEndpointCarriesProbeHealthJvmAndVertxSeries() throws Exception {
     routeOf("qwen3-8b");
     String text = NodeTestSupport.admin(client, node.routerPort(), HttpMethod.GET, "/metrics", null)
