@@ -61,7 +61,9 @@ class ChatCompletionsTest extends RouterTestBase {
     HttpClientRequest request = await(client.request(new RequestOptions().setMethod(HttpMethod.POST)
         .setHost("127.0.0.1").setPort(router.actualPort()).setURI("/v1/chat/completions")
         .putHeader("content-type", "application/json")));
-    HttpClientResponse response = await(request.send(chat("deepseek-r1", true).toBuffer()));
+    // Paused on the event loop until this thread has its handlers in place: no chunk may slip past.
+    HttpClientResponse response =
+        await(request.send(chat("deepseek-r1", true).toBuffer()).map(r -> (HttpClientResponse) r.pause()));
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.getHeader("content-type")).startsWith("text/event-stream");
     assertThat(response.getHeader(MeridianHeaders.ROUTE_REGION)).isEqualTo("us-east");
@@ -71,6 +73,7 @@ class ChatCompletionsTest extends RouterTestBase {
     });
     response.endHandler(v -> ended.complete());
     response.exceptionHandler(ended::tryFail);
+    response.resume();
     ended.future().await(20, TimeUnit.SECONDS);
     long endNanos = System.nanoTime();
 

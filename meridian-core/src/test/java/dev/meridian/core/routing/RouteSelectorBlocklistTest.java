@@ -257,7 +257,7 @@ class RouteSelectorBlocklistTest {
 
   @Test
   void theDefaultCatalogHonoursBlocksToo() {
-    Catalog catalog = CatalogLoader.loadDefault();
+    Catalog catalog = RouteSelectorTest.withoutChains(CatalogLoader.loadDefault());
     RouteSelector selector = new RouteSelector(catalog, POLICY);
     EndpointBlocklist blocked =
         blockAll(endpointIds(catalog, "glm-5"), NOW + 1_500, Reason.RATE_LIMITED).lift("glm-5@eu-west");
