@@ -44,6 +44,7 @@ public final class Main {
             new Thread(
                 () -> {
                   try {
+                    drain(node, config.drainTimeoutMs());
                     node.close().await(20, TimeUnit.SECONDS);
                   } catch (Exception e) {
                     // Exiting anyway; nothing more useful to do.
@@ -51,5 +52,21 @@ public final class Main {
                 },
                 "meridian-shutdown"));
     System.out.println(Banner.text(config, node));
+  }
+
+  /**
+   * On SIGTERM: stop taking requests, let the ones in flight finish. Runs on the shutdown-hook thread,
+   * never an event loop, so polling the counter is harmless.
+   */
+  private static void drain(MeridianNode node, long drainMs) throws InterruptedException {
+    node.startDraining();
+    LOG.info("draining: {} requests in flight, waiting up to {} ms", node.inFlight(), drainMs);
+    long deadline = System.currentTimeMillis() + drainMs;
+    while (node.inFlight() > 0 && System.currentTimeMillis() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    if (node.inFlight() > 0) {
+      LOG.warn("drain deadline reached with {} requests still in flight", node.inFlight());
+    }
   }
 }

@@ -41,6 +41,7 @@ public final class MeridianConfig {
           new Setting("breaker-failure-rate", "MERIDIAN_BREAKER_FAILURE_RATE", "0.5", "failure share of the last 20 calls (10 at least) that opens a breaker"),
           new Setting("retry-budget-ratio", "MERIDIAN_RETRY_BUDGET_RATIO", "0.2", "retries and fallbacks allowed as a share of requests (10 s window, 20 always allowed)"),
           new Setting("hedge", "MERIDIAN_HEDGE", "false", "hedge every request by default (header x-meridian-hedge overrides)"),
+          new Setting("drain-timeout-ms", "MERIDIAN_DRAIN_TIMEOUT_MS", "25000", "on SIGTERM, how long streams in flight may finish before the process exits"),
           new Setting("router-instances", "MERIDIAN_ROUTER_INSTANCES", "0", "router verticle instances (0 = one per core)"),
           new Setting("clustered", "MERIDIAN_CLUSTERED", "true", "join the Hazelcast cluster (false: standalone node)"),
           new Setting("cluster-config", "MERIDIAN_CLUSTER_CONFIG", "", "Hazelcast XML (default: ./cluster.xml, else the copy in the jar)"),
@@ -158,6 +159,7 @@ public final class MeridianConfig {
     int configured = intValue("router-instances", 0, 256);
     return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors());
   }
+  public long drainTimeoutMs() { return longValue("drain-timeout-ms", 0); }
   public long breakerCoolDownMs() { return longValue("breaker-cool-down-ms", 1); }
   public int breakerMaxFailures() { return intValue("breaker-max-failures", 1, 10_000); }
   public double breakerFailureRate() { return fraction("breaker-failure-rate"); }

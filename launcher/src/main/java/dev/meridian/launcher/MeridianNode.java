@@ -17,6 +17,7 @@ import dev.meridian.health.SingleNodeMembership;
 import dev.meridian.router.ExchangeListener;
 import dev.meridian.router.ResilienceOptions;
 import dev.meridian.router.ResilienceState;
+import dev.meridian.router.RequestGate;
 import dev.meridian.router.RouterMetrics;
 import dev.meridian.router.RouterOptions;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -58,6 +59,7 @@ public final class MeridianNode {
   private HealthStore store;
   private HealthVerticle healthVerticle;
   private ResilienceState resilience;
+  private final RequestGate gate = new RequestGate();
 
   /** Null when standalone. */
   private final HazelcastClusterManager clusterManager;
@@ -201,7 +203,8 @@ public final class MeridianNode {
                       RouterVerticle router =
                           new RouterVerticle(
                                   routed, routerOptions, healthState, policy, apiKeys, ready::get, measured, resilience)
-                              .withMetrics(registry);
+                              .withMetrics(registry)
+                              .withGate(gate);
                       routers.add(router);
                       return router;
                     },
@@ -260,6 +263,20 @@ public final class MeridianNode {
 
   public MeridianConfig config() {
     return config;
+  }
+
+  /**
+   * Starts a graceful stop: readiness turns 503 and new requests are refused with Retry-After, while
+   * requests in flight (streams included) run to their end. Follow with {@link #close()} once
+   * {@link #inFlight()} is zero or the drain deadline has passed.
+   */
+  public void startDraining() {
+    gate.close();
+  }
+
+  /** Chat requests being served right now. */
+  public int inFlight() {
+    return gate.inFlight();
   }
 
   /**

@@ -1,6 +1,11 @@
 package dev.meridian.launcher;
 
+import com.hazelcast.core.HazelcastInstance;
 import dev.meridian.core.catalog.CatalogLoader;
+import dev.meridian.core.health.EndpointHealth;
+import dev.meridian.core.health.HealthKey;
+import dev.meridian.core.health.HealthPolicy;
+import dev.meridian.core.health.ProbeResult;
 import dev.meridian.router.ExchangeListener;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -9,8 +14,11 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +50,48 @@ final class NodeTestSupport {
       }
     }
     catalog.put("models", kept);
+    // The default chains name models this cut drops.
+    catalog.remove("fallbacks");
     Path file = dir.resolve("catalog.json");
     Files.writeString(file, catalog.encodePrettily());
+    return file;
+  }
+
+  /**
+   * Like {@link #catalogOf}, but also cuts the catalog's fallback chains down to the kept models: steps
+   * naming a dropped model or a tier left without models go, and so do chains left empty or keyed by a
+   * dropped model. The route is then decided by health alone among the kept models.
+   */
+  static Path prunedCatalogOf(Path dir, Set<String> models) throws IOException {
+    Path file = catalogOf(dir, models);
+    JsonObject catalog = new JsonObject(Files.readString(file));
+    JsonObject chains = catalog.getJsonObject("fallbacks");
+    if (chains != null) {
+      Set<String> keptTiers = new java.util.HashSet<>();
+      for (Object model : catalog.getJsonArray("models")) {
+        keptTiers.add(((JsonObject) model).getString("tier"));
+      }
+      JsonObject pruned = new JsonObject();
+      for (String name : chains.fieldNames()) {
+        if (!models.contains(name) && !keptTiers.contains(name)) {
+          continue;
+        }
+        JsonArray steps = new JsonArray();
+        for (Object item : chains.getJsonArray(name)) {
+          JsonObject step = (JsonObject) item;
+          String model = step.getString("model");
+          String tier = step.getString("tier");
+          if ((model != null && models.contains(model)) || (tier != null && keptTiers.contains(tier))) {
+            steps.add(step);
+          }
+        }
+        if (!steps.isEmpty()) {
+          pruned.put(name, steps);
+        }
+      }
+      catalog.put("fallbacks", pruned);
+      Files.writeString(file, catalog.encodePrettily());
+    }
     return file;
   }
 
@@ -103,5 +151,46 @@ final class NodeTestSupport {
 
   static HttpClient client(Vertx vertx) {
     return vertx.createHttpClient();
+  }
+
+  /** Like {@link #chat(HttpClient, int, String)}, streaming or not; a stream is read to its end. */
+  static Reply chat(HttpClient client, int port, String model, boolean stream) throws Exception {
+    return chat(client, port, model, stream, Map.of());
+  }
+
+  /** Same, with extra request headers (e.g. the per-request deadline headers). */
+  static Reply chat(HttpClient client, int port, String model, boolean stream, Map<String, String> headers)
+      throws Exception {
+    JsonObject body =
+        new JsonObject()
+            .put("model", model)
+            .put("stream", stream)
+            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+    return client
+        .request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+            .setURI("/v1/chat/completions").putHeader("content-type", "application/json"))
+        .compose(request -> {
+          headers.forEach(request::putHeader);
+          return request.send(body.toBuffer());
+        })
+        .compose(response -> response.body().map(b -> toReply(response, b)))
+        .await(20, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Plays a successful probe of {@code model@endpointRegion} from {@code observerRegion} with this TTFT
+   * into the node's local state, stamped a minute ahead so that no real probe result replaces it.
+   */
+  static void observeHealthy(MeridianNode node, String observerRegion, String model, String endpointRegion,
+      double ttftMs) {
+    HealthKey key = new HealthKey(observerRegion, model, endpointRegion);
+    node.healthState().put(EndpointHealth.unobserved(key)
+        .record(ProbeResult.success(key, System.currentTimeMillis() + 60_000, ttftMs, 60), HealthPolicy.DEFAULT));
+  }
+
+  /** The Hazelcast member of a clustered node; null when it is standalone. */
+  static HazelcastInstance hazelcastOf(MeridianNode node) {
+    ClusterManager manager = ((VertxInternal) node.vertx()).clusterManager();
+    return manager instanceof HazelcastClusterManager hazelcast ? hazelcast.getHazelcastInstance() : null;
   }
 }

@@ -29,6 +29,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
   private final ResilienceState resilience;
   private final ProxyExchange.Context exchangeContext;
   private final Deadlines configuredDeadlines;
+  private final RequestGate gate;
   private final LongSupplier wallClockMs;
 
   ChatCompletionsHandler(
@@ -37,7 +38,9 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       HealthState health,
       ResilienceState resilience,
       ProxyExchange.Context exchangeContext,
+      RequestGate gate,
       LongSupplier wallClockMs) {
+    this.gate = gate;
     this.options = options;
     this.selector = selector;
     this.health = health;
@@ -61,7 +64,14 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     RoutePlan plan =
         selector.select(
             request.model(), options.getRegion(), health.current(), resilience.blocklist(), wallClockMs.getAsLong());
-    new ProxyExchange(exchangeContext, ctx.response(), request, plan, deadlines, hedge, requestId, startedNanos)
+    if (!gate.tryEnter()) {
+      ctx.response().putHeader("retry-after", "1");
+      throw new dev.meridian.core.openai.OpenAiError(
+              503, dev.meridian.core.openai.OpenAiError.SERVER_ERROR, "shutting_down",
+              "This router is shutting down; retry and the load balancer will pick another.", null)
+          .asException();
+    }
+    new ProxyExchange(exchangeContext, ctx.response(), request, plan, deadlines, hedge, requestId, startedNanos, gate::leave)
         .start();
   }
 

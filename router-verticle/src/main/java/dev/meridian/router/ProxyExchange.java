@@ -65,6 +65,7 @@ final class ProxyExchange {
   private final long startedNanos;
   private final List<Attempt> inFlight = new ArrayList<>(2);
   private final List<ExchangeRecord.AttemptFailure> failures = new ArrayList<>();
+  private final Runnable onFinish;
 
   private int nextCandidate;
   private int attempts;
@@ -92,7 +93,9 @@ final class ProxyExchange {
       Deadlines deadlines,
       boolean hedgeEnabled,
       String requestId,
-      long startedNanos) {
+      long startedNanos,
+      Runnable onFinish) {
+    this.onFinish = onFinish;
     this.ctx = ctx;
     this.vertx = ctx.vertx();
     this.response = response;
@@ -354,6 +357,7 @@ final class ProxyExchange {
       return;
     }
     finished = true;
+    onFinish.run();
     if (deadlineTimer >= 0) {
       vertx.cancelTimer(deadlineTimer);
       deadlineTimer = -1;

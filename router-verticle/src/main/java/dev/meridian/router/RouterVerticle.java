@@ -43,6 +43,7 @@ public final class RouterVerticle extends VerticleBase {
   private HttpServer server;
   private UpstreamClient upstream;
   private io.micrometer.prometheusmetrics.PrometheusMeterRegistry metricsRegistry;
+  private RequestGate gate = new RequestGate();
 
   /** A router with its own breakers and blocklist; tests and single-instance use. */
   public RouterVerticle(
@@ -83,6 +84,12 @@ public final class RouterVerticle extends VerticleBase {
   /** Serves {@code GET /metrics} from this registry; call before deployment. */
   public RouterVerticle withMetrics(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
     this.metricsRegistry = registry;
+    return this;
+  }
+
+  /** Shares the node's drain switch and in-flight count; call before deployment. */
+  public RouterVerticle withGate(RequestGate gate) {
+    this.gate = gate;
     return this;
   }
 
@@ -127,7 +134,7 @@ public final class RouterVerticle extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(options.getMaxBodyBytes()))
         .handler(
             new ChatCompletionsHandler(
-                options, selector, health, resilience, exchangeContext, System::currentTimeMillis));
+                options, selector, health, resilience, exchangeContext, gate, System::currentTimeMillis));
     router
         .get("/v1/models")
         .handler(new ModelsHandler(catalog, health, healthPolicy, options.getRegion(), System::currentTimeMillis));
@@ -147,12 +154,12 @@ public final class RouterVerticle extends VerticleBase {
         .get("/readyz")
         .handler(
             ctx -> {
-              boolean isReady = ready.getAsBoolean();
+              boolean isReady = ready.getAsBoolean() && !gate.isClosing();
               json(
                   ctx,
                   isReady ? 200 : 503,
                   new JsonObject()
-                      .put("status", isReady ? "ready" : "starting")
+                      .put("status", isReady ? "ready" : gate.isClosing() ? "draining" : "starting")
                       .put("region", options.getRegion())
                       .put("healthRecords", health.current().size()));
             });
