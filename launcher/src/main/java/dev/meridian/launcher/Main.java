@@ -26,6 +26,10 @@ public final class Main {
       System.exit(2);
       return;
     }
+    if (config.command() == MeridianConfig.Command.BENCH) {
+      System.exit(dev.meridian.launcher.bench.EndpointBench.run(config.commandArgs(), env));
+      return;
+    }
     if (config.command() == MeridianConfig.Command.HELP) {
       System.out.print(MeridianConfig.help());
       return;

@@ -15,6 +15,7 @@ public final class MeridianConfig {
     EMBEDDED,
     ROUTER,
     SIMULATOR,
+    BENCH,
     HELP
   }
 
@@ -52,9 +53,21 @@ public final class MeridianConfig {
   private final Command command;
   private final Map<String, String> values;
 
+  private final List<String> commandArgs;
+
   private MeridianConfig(Command command, Map<String, String> values) {
+    this(command, values, List.of());
+  }
+
+  private MeridianConfig(Command command, Map<String, String> values, List<String> commandArgs) {
     this.command = command;
     this.values = values;
+    this.commandArgs = List.copyOf(commandArgs);
+  }
+
+  /** Arguments after a command that parses its own ({@code bench}). */
+  public List<String> commandArgs() {
+    return commandArgs;
   }
 
   /**
@@ -68,6 +81,10 @@ public final class MeridianConfig {
     }
     Command command = Command.EMBEDDED;
     List<String> rest = new ArrayList<>(List.of(args));
+    if (!rest.isEmpty() && rest.get(0).equalsIgnoreCase("bench")) {
+      // The endpoint benchmark parses its own flags (bin/meridian bench --help).
+      return new MeridianConfig(Command.BENCH, values, rest.subList(1, rest.size()));
+    }
     if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
       command = switch (rest.remove(0).toLowerCase(Locale.ROOT)) {
         case "embedded", "start" -> Command.EMBEDDED;
@@ -127,10 +144,11 @@ public final class MeridianConfig {
   public static String help() {
     StringBuilder text =
         new StringBuilder(
-            "Usage: bin/meridian [embedded|router|simulator|help] [--flag value ...]\n\n"
+            "Usage: bin/meridian [embedded|router|simulator|bench|help] [--flag value ...]\n\n"
                 + "  embedded   (default) simulated providers in three regions + a router and health prober\n"
                 + "  router     a router and health prober only, e.g. a second region joining the cluster\n"
-                + "  simulator  the simulated providers only, to measure other gateways against\n\n"
+                + "  simulator  the simulated providers only, to measure other gateways against\n"
+                + "  bench      measure TTFT, tokens/s and price of OpenAI-compatible endpoints (bench --help)\n\n"
                 + "Flags (environment variable in brackets):\n");
     for (Setting setting : SETTINGS) {
       text.append(String.format(Locale.ROOT, "  --%-24s %s [%s, default %s]%n",

@@ -117,7 +117,7 @@ public final class MeridianNode {
       case EMBEDDED -> startSimulator(loaded, config.simulatorPort())
           .compose(port -> startRouting(SimulatedProviders.pointAt(loaded, "127.0.0.1", port), listener));
       case ROUTER -> startRouting(rebaseIfAsked(loaded), listener);
-      case HELP -> Future.failedFuture(new IllegalStateException("help is not a node"));
+      case HELP, BENCH -> Future.failedFuture(new IllegalStateException(config.command() + " is not a node"));
     };
   }
 

@@ -33,7 +33,9 @@ final class UpstreamClient {
             .setKeepAlive(true)
             .setKeepAliveTimeout(60)
             .setTcpNoDelay(true)
-            .setConnectTimeout((int) options.getConnectTimeoutMs());
+            .setConnectTimeout((int) options.getConnectTimeoutMs())
+            // Providers behind shared TLS front ends need the host name in the handshake.
+            .setForceSni(true);
     PoolOptions poolOptions =
         new PoolOptions().setHttp1MaxSize(options.getUpstreamPoolSize()).setMaxWaitQueueSize(-1);
     this.client = vertx.createHttpClient(clientOptions, poolOptions);
