@@ -5,6 +5,8 @@ import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.ChatRequestParser;
 import dev.meridian.core.openai.MeridianHeaders;
 import dev.meridian.core.routing.Deadlines;
+import dev.meridian.core.routing.RequestProfile;
+import dev.meridian.core.routing.RoutingPreferences;
 import dev.meridian.core.routing.RoutePlan;
 import dev.meridian.core.routing.RouteSelector;
 import io.vertx.core.Handler;
@@ -61,9 +63,16 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     String hedgeHeader = ctx.request().getHeader(HEDGE_HEADER);
     boolean hedge =
         hedgeHeader == null ? resilience.options().isHedgeByDefault() : Boolean.parseBoolean(hedgeHeader.trim());
+    RoutingPreferences preferences = RoutingPreferences.fromHeaders(ctx.request()::getHeader);
     RoutePlan plan =
         selector.select(
-            request.model(), options.getRegion(), health.current(), resilience.blocklist(), wallClockMs.getAsLong());
+            request.model(),
+            options.getRegion(),
+            health.current(),
+            resilience.blocklist(),
+            wallClockMs.getAsLong(),
+            RequestProfile.of(request),
+            preferences);
     if (!gate.tryEnter()) {
       ctx.response().putHeader("retry-after", "1");
       throw new dev.meridian.core.openai.OpenAiError(

@@ -24,6 +24,7 @@ public final class Catalog {
   private final Map<Tier, List<ModelSpec>> modelsByTier;
   private final List<Endpoint> endpoints;
   private final dev.meridian.core.routing.FallbackChains fallbacks;
+  private final dev.meridian.core.routing.Classifier classifier;
 
   public Catalog(
       String version, List<Region> regions, List<Provider> providers, List<ModelSpec> models) {
@@ -36,6 +37,16 @@ public final class Catalog {
       List<Provider> providers,
       List<ModelSpec> models,
       dev.meridian.core.routing.FallbackChains fallbacks) {
+    this(version, regions, providers, models, fallbacks, dev.meridian.core.routing.Classifier.defaults());
+  }
+
+  public Catalog(
+      String version,
+      List<Region> regions,
+      List<Provider> providers,
+      List<ModelSpec> models,
+      dev.meridian.core.routing.FallbackChains fallbacks,
+      dev.meridian.core.routing.Classifier classifier) {
     this.version = version == null ? "unversioned" : version;
     this.regions = index(regions, Region::id, "region");
     this.providers = index(providers, Provider::id, "provider");
@@ -89,6 +100,7 @@ public final class Catalog {
     this.modelsByTier = Collections.unmodifiableMap(byTier);
     this.endpoints = List.copyOf(all);
     this.fallbacks = fallbacks;
+    this.classifier = classifier;
     validateFallbacks();
   }
 
@@ -109,6 +121,11 @@ public final class Catalog {
         }
       }
     });
+  }
+
+  /** The rules that class requests for {@code auto}. */
+  public dev.meridian.core.routing.Classifier classifier() {
+    return classifier;
   }
 
   /** Configured fallback chains by model or tier id. */
@@ -204,6 +221,6 @@ public final class Catalog {
       rebased.add(new Provider(provider.id(), provider.name(), provider.apiKeyEnv(), urls));
     }
     return new Catalog(
-        version, List.copyOf(regions.values()), rebased, List.copyOf(models.values()), fallbacks);
+        version, List.copyOf(regions.values()), rebased, List.copyOf(models.values()), fallbacks, classifier);
   }
 }

@@ -113,8 +113,16 @@ public final class CatalogLoader {
               positive(nominal, "ttftMs", where),
               positive(nominal, "tokensPerSecond", where)));
     }
+    Object classifierJson = root.getValue("classifier");
+    if (classifierJson != null && !(classifierJson instanceof JsonObject)) {
+      throw new CatalogException("'classifier' must be an object");
+    }
+    dev.meridian.core.routing.Classifier classifier =
+        classifierJson == null
+            ? dev.meridian.core.routing.Classifier.defaults()
+            : dev.meridian.core.routing.Classifier.fromJson((JsonObject) classifierJson);
     return new Catalog(
-        root.getString("version"), regions, providers, models, fallbacks(root, models));
+        root.getString("version"), regions, providers, models, fallbacks(root, models), classifier);
   }
 
   /**

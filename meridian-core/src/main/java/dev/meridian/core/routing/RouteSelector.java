@@ -44,17 +44,19 @@ import java.util.Set;
 public final class RouteSelector {
   public static final String AUTO = "auto";
 
-  private static final Comparator<Candidate> BY_BASIS_THEN_LATENCY =
-      Comparator.comparing((Candidate c) -> !c.observed())
-          .thenComparingDouble(Candidate::expectedTtftMs)
-          .thenComparing(c -> c.endpoint().id());
 
   private final Catalog catalog;
   private final HealthPolicy healthPolicy;
+  private final Classifier classifier;
 
   public RouteSelector(Catalog catalog, HealthPolicy healthPolicy) {
     this.catalog = catalog;
     this.healthPolicy = healthPolicy;
+    this.classifier = catalog.classifier();
+  }
+
+  public Classifier classifier() {
+    return classifier;
   }
 
   public Catalog catalog() {
@@ -67,6 +69,9 @@ public final class RouteSelector {
   }
 
   /**
+   * {@link #select(String, String, HealthSnapshot, EndpointBlocklist, long, RequestProfile,
+   * RoutingPreferences)} for a request whose content and preferences impose nothing.
+   *
    * @param requested the request's {@code model} field
    * @param localRegion the region this router runs in
    * @param blocked endpoints that must not be tried now
@@ -76,7 +81,28 @@ public final class RouteSelector {
    */
   public RoutePlan select(
       String requested, String localRegion, HealthSnapshot snapshot, EndpointBlocklist blocked, long nowMs) {
-    Exclusions exclusions = new Exclusions();
+    return select(requested, localRegion, snapshot, blocked, nowMs, null, RoutingPreferences.DEFAULT);
+  }
+
+  /**
+   * Full selection: capability and context filters from the request's content (images need a vision
+   * model, tools a model with tools, the prompt plus max_tokens must fit the context window) and the
+   * client's preferences (objective, price ceiling, provider and region pins) apply before any latency
+   * choice. For {@code auto}, the request's class picks the tier to start from.
+   *
+   * @param profile the request's content, or null to apply no content filter (and classify as simple)
+   * @throws OpenAiException 400 when no model of the catalog could ever satisfy the request (a
+   *     capability, the context size or the client's constraints), besides the errors above
+   */
+  public RoutePlan select(
+      String requested,
+      String localRegion,
+      HealthSnapshot snapshot,
+      EndpointBlocklist blocked,
+      long nowMs,
+      RequestProfile profile,
+      RoutingPreferences preferences) {
+    Exclusions exclusions = new Exclusions(profile, preferences);
     ModelSpec model = catalog.model(requested);
     if (model != null) {
       List<ChainStep> chain = chainOr(model.id(), List.of(ChainStep.of(List.of(model.id()))));
@@ -90,7 +116,11 @@ public final class RouteSelector {
       return plan(requested, ranked, "tier=" + tier.id(), exclusions, nowMs);
     }
     if (AUTO.equals(normalized)) {
-      return selectAuto(requested, localRegion, snapshot, blocked, nowMs, exclusions);
+      Classifier.Classification classification =
+          profile == null
+              ? new Classifier.Classification(Classifier.RequestClass.SIMPLE, Tier.ULTRA_BUDGET, "no profile")
+              : classifier.classify(profile);
+      return selectAuto(requested, localRegion, snapshot, blocked, nowMs, exclusions, classification);
     }
     throw OpenAiError.modelNotFound(requested).asException();
   }
@@ -111,13 +141,21 @@ public final class RouteSelector {
       HealthSnapshot snapshot,
       EndpointBlocklist blocked,
       long nowMs,
-      Exclusions exclusions) {
+      Exclusions exclusions,
+      Classifier.Classification classification) {
     List<List<Candidate>> byTier = new ArrayList<>();
     int chosen = -1;
     for (Tier tier : Tier.values()) {
+      if (tier.ordinal() < classification.startTier().ordinal()) {
+        // A request classed above this tier never goes down to it.
+        byTier.add(List.of());
+        continue;
+      }
+      exclusions.lastChainAdmitted = 0;
       List<Candidate> ranked = rankChain(tierChain(tier), localRegion, snapshot, blocked, nowMs, exclusions);
       byTier.add(ranked);
-      if (chosen < 0 && !ranked.isEmpty() && ranked.get(0).observed()) {
+      // The cheapest tier whose best candidate is measured and meets its step's thresholds.
+      if (chosen < 0 && exclusions.lastChainAdmitted > 0 && ranked.get(0).observed()) {
         chosen = byTier.size() - 1;
       }
     }
@@ -129,11 +167,22 @@ public final class RouteSelector {
     if (chosen < 0) {
       return plan(requested, List.of(), "auto", exclusions, nowMs);
     }
+    String why =
+        "auto tier=" + Tier.values()[chosen].id()
+            + (profile(exclusions) ? " class=" + classification.requestClass().id() + " (" + classification.reason() + ")" : "");
     List<Candidate> ordered = new ArrayList<>(byTier.get(chosen));
     Set<String> seen = new HashSet<>();
     ordered.forEach(c -> seen.add(c.endpoint().id()));
-    for (int i = 0; i < byTier.size(); i++) {
-      if (i != chosen) {
+    // Escalation goes up: dearer tiers are the fallbacks; cheaper ones only as a last resort.
+    List<Integer> order = new ArrayList<>();
+    for (int i = chosen + 1; i < byTier.size(); i++) {
+      order.add(i);
+    }
+    for (int i = 0; i < chosen; i++) {
+      order.add(i);
+    }
+    for (int i : order) {
+      {
         for (Candidate candidate : byTier.get(i)) {
           if (seen.add(candidate.endpoint().id())) {
             ordered.add(candidate);
@@ -141,12 +190,23 @@ public final class RouteSelector {
         }
       }
     }
-    return new RoutePlan(requested, ordered, "auto tier=" + Tier.values()[chosen].id());
+    return new RoutePlan(requested, ordered, why);
   }
 
   private RoutePlan plan(
       String requested, List<Candidate> candidates, String reason, Exclusions exclusions, long nowMs) {
     if (candidates.isEmpty()) {
+      if (exclusions.anyModelConsidered && !exclusions.anyModelAdmitted) {
+        throw OpenAiError.invalidRequest(exclusions.rejectionCode, exclusions.rejectionMessage(requested), "model")
+            .asException();
+      }
+      if (exclusions.endpointsConsidered > 0 && exclusions.endpointsRegionExcluded == exclusions.endpointsConsidered) {
+        throw OpenAiError.invalidRequest(
+                "no_model_matches",
+                "No endpoint for '" + requested + "' is in the regions this request allows.",
+                RoutingPreferences.REGION_HEADER)
+            .asException();
+      }
       if (exclusions.earliestRateLimitEndMs != Long.MAX_VALUE) {
         long seconds = Math.max(1, (exclusions.earliestRateLimitEndMs - nowMs + 999) / 1000);
         throw new OpenAiException(OpenAiError.allRateLimited(requested, seconds), seconds);
@@ -170,8 +230,16 @@ public final class RouteSelector {
       List<Candidate> stepCandidates = new ArrayList<>();
       for (String modelId : step.models()) {
         ModelSpec model = catalog.model(modelId);
+        if (!exclusions.admits(model)) {
+          continue;
+        }
         for (Endpoint endpoint : catalog.endpointsOf(modelId)) {
           if (!seen.add(endpoint.id())) {
+            continue;
+          }
+          exclusions.endpointsConsidered++;
+          if (!exclusions.admitsRegion(endpoint.region())) {
+            exclusions.endpointsRegionExcluded++;
             continue;
           }
           EndpointBlocklist.Block block = blocked.blockAt(endpoint.id(), nowMs);
@@ -187,27 +255,125 @@ public final class RouteSelector {
             continue;
           }
           if (fresh && Double.isFinite(health.ewmaTtftMs())) {
-            Candidate candidate = new Candidate(endpoint, health.ewmaTtftMs(), true);
+            Candidate candidate = new Candidate(endpoint, health.ewmaTtftMs(), true, tailTtft(health));
             if (step.admits(health.ewmaTtftMs(), health.ewmaTokensPerSecond())) {
               stepCandidates.add(candidate);
             } else {
               tooSlow.add(candidate);
             }
           } else {
-            stepCandidates.add(new Candidate(endpoint, model.nominalTtftMs(), false));
+            stepCandidates.add(new Candidate(endpoint, model.nominalTtftMs(), false, model.nominalTtftMs()));
           }
         }
       }
-      stepCandidates.sort(BY_BASIS_THEN_LATENCY);
+      stepCandidates.sort(exclusions.order);
       ordered.addAll(stepCandidates);
     }
-    tooSlow.sort(BY_BASIS_THEN_LATENCY);
+    exclusions.lastChainAdmitted = ordered.size();
+    tooSlow.sort(exclusions.order);
     ordered.addAll(tooSlow);
     return ordered;
   }
 
-  /** What selection left out, to explain an empty result. */
+  private static boolean profile(Exclusions exclusions) {
+    return exclusions.profile != null;
+  }
+
+  /** p90 of the recent probe samples once there are enough of them; the EWMA before. */
+  private static double tailTtft(EndpointHealth health) {
+    return health.sampleCount() >= 5 ? health.ttftPercentileMs(0.90) : health.ewmaTtftMs();
+  }
+
+  static Comparator<Candidate> order(RoutingPreferences.Objective objective) {
+    Comparator<Candidate> measuredFirst = Comparator.comparing((Candidate c) -> !c.observed());
+    Comparator<Candidate> byId = Comparator.comparing(c -> c.endpoint().id());
+    return switch (objective) {
+      case LATENCY -> measuredFirst.thenComparingDouble(Candidate::tailTtftMs).thenComparing(byId);
+      case COST -> Comparator.comparingDouble((Candidate c) -> c.endpoint().model().outputDollarsPerMillion())
+          .thenComparing(measuredFirst)
+          .thenComparingDouble(Candidate::tailTtftMs)
+          .thenComparing(byId);
+      case BALANCED -> measuredFirst
+          .thenComparingDouble((Candidate c) -> c.tailTtftMs() / RoutingPreferences.BALANCED_TTFT_REFERENCE_MS
+              + c.endpoint().model().outputDollarsPerMillion())
+          .thenComparing(byId);
+    };
+  }
+
+  /** The request's filters, and what selection left out, to explain an empty result. */
   private static final class Exclusions {
+    private static final int DEFAULT_OUTPUT_TOKENS = 256;
+
+    final RequestProfile profile;
+    final RoutingPreferences preferences;
+    final Comparator<Candidate> order;
     long earliestRateLimitEndMs = Long.MAX_VALUE;
+    int lastChainAdmitted;
+    boolean anyModelConsidered;
+    boolean anyModelAdmitted;
+    int endpointsConsidered;
+    int endpointsRegionExcluded;
+    String rejectionCode = "no_model_matches";
+    String rejectionReason = "";
+
+    Exclusions(RequestProfile profile, RoutingPreferences preferences) {
+      this.profile = profile;
+      this.preferences = preferences;
+      this.order = RouteSelector.order(preferences.objective());
+    }
+
+    boolean admits(ModelSpec model) {
+      anyModelConsidered = true;
+      String why = rejects(model);
+      if (why == null) {
+        anyModelAdmitted = true;
+        return true;
+      }
+      if (rejectionReason.isEmpty()) {
+        rejectionReason = why;
+      }
+      return false;
+    }
+
+    private String rejects(ModelSpec model) {
+      if (profile != null) {
+        if (profile.images() && !model.has(ModelSpec.CAPABILITY_VISION)) {
+          rejectionCode = "unsupported_capability";
+          return "accepts images (vision)";
+        }
+        if (profile.tools() && !model.has(ModelSpec.CAPABILITY_TOOLS)) {
+          rejectionCode = "unsupported_capability";
+          return "supports tools";
+        }
+        long needed = profile.contextTokensNeeded(DEFAULT_OUTPUT_TOKENS);
+        if (needed > model.contextWindow()) {
+          rejectionCode = "context_length_exceeded";
+          return "has a context window for about " + needed + " tokens (prompt plus max_tokens)";
+        }
+      }
+      double ceiling = preferences.maxOutputDollarsPerMillion();
+      if (!Double.isNaN(ceiling) && model.outputDollarsPerMillion() > ceiling) {
+        rejectionCode = "no_model_matches";
+        return "costs at most $" + ceiling + " per million output tokens";
+      }
+      if (!preferences.onlyProviders().isEmpty() && !preferences.onlyProviders().contains(model.provider())) {
+        rejectionCode = "no_model_matches";
+        return "is served by provider " + String.join(" or ", preferences.onlyProviders());
+      }
+      if (preferences.excludedProviders().contains(model.provider())) {
+        rejectionCode = "no_model_matches";
+        return "is served by a provider that is not excluded";
+      }
+      return null;
+    }
+
+    boolean admitsRegion(String region) {
+      return (preferences.onlyRegions().isEmpty() || preferences.onlyRegions().contains(region))
+          && !preferences.excludedRegions().contains(region);
+    }
+
+    String rejectionMessage(String requested) {
+      return "No model for '" + requested + "' " + rejectionReason + ".";
+    }
   }
 }

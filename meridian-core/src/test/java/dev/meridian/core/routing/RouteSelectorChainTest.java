@@ -196,17 +196,17 @@ class RouteSelectorChainTest {
         .containsExactly(
             "d@us-east", "e@eu-west", "e@us-east", // budget, the chosen tier
             "b@ap-southeast", "b@eu-west", "b@us-east", // budget's chain: b
-            "u@us-east", // the other tiers, cheapest first
-            "c@eu-west", "c@us-east",
-            "a@ap-southeast", "a@eu-west", "a@us-east") // premium without the b already listed
+            "c@eu-west", "c@us-east", // escalation: the dearer tiers, cheapest first
+            "a@ap-southeast", "a@eu-west", "a@us-east", // premium without the b already listed
+            "u@us-east") // a cheaper tier only as the last resort
         .doesNotHaveDuplicates();
     assertThat(plan.reason()).isEqualTo("auto tier=budget");
 
     RoutePlan plain = PLAIN_SELECTOR.select("auto", LOCAL, snapshot, EndpointBlocklist.EMPTY, NOW);
     assertThat(ids(plain))
         .containsExactly(
-            "d@us-east", "e@eu-west", "e@us-east", "u@us-east", "c@eu-west", "c@us-east",
-            "a@ap-southeast", "a@eu-west", "a@us-east", "b@ap-southeast", "b@eu-west", "b@us-east");
+            "d@us-east", "e@eu-west", "e@us-east", "c@eu-west", "c@us-east",
+            "a@ap-southeast", "a@eu-west", "a@us-east", "b@ap-southeast", "b@eu-west", "b@us-east", "u@us-east");
   }
 
   @Test
