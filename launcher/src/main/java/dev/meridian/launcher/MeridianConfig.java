@@ -28,6 +28,7 @@ public final class MeridianConfig {
           new Setting("host", "MERIDIAN_HOST", "127.0.0.1", "address the router binds (0.0.0.0 in pods)"),
           new Setting("port", "MERIDIAN_PORT", "8080", "router HTTP port"),
           new Setting("catalog", "MERIDIAN_CATALOG", "", "catalog JSON file (default: the built-in 15-model catalog)"),
+          new Setting("catalog-reload-ms", "MERIDIAN_CATALOG_RELOAD_MS", "2000", "how often the catalog file is checked for changes (0 = never)"),
           new Setting("probe-interval-ms", "MERIDIAN_PROBE_INTERVAL_MS", "30000", "health probe interval per endpoint"),
           new Setting("probe-timeout-ms", "MERIDIAN_PROBE_TIMEOUT_MS", "15000", "deadline of one probe"),
           new Setting("probe-concurrency", "MERIDIAN_PROBE_CONCURRENCY", "4", "probes in flight at once per node"),
@@ -164,6 +165,7 @@ public final class MeridianConfig {
   public String host() { return values.get("host"); }
   public int port() { return intValue("port", 0, 65535); }
   public String catalogPath() { return values.get("catalog"); }
+  public long catalogReloadMs() { return longValue("catalog-reload-ms", 0); }
   public long probeIntervalMs() { return longValue("probe-interval-ms", 100); }
   public long probeTimeoutMs() { return longValue("probe-timeout-ms", 100); }
   public int probeConcurrency() { return intValue("probe-concurrency", 1, 1024); }

@@ -17,6 +17,7 @@ import dev.meridian.health.SingleNodeMembership;
 import dev.meridian.router.ExchangeListener;
 import dev.meridian.router.ResilienceOptions;
 import dev.meridian.router.ResilienceState;
+import dev.meridian.core.routing.RoutingRules;
 import dev.meridian.router.RequestGate;
 import dev.meridian.router.RouterMetrics;
 import dev.meridian.router.RouterOptions;
@@ -58,8 +59,15 @@ public final class MeridianNode {
   private SimulatorVerticle simulator;
   private HealthStore store;
   private HealthVerticle healthVerticle;
+  private CatalogWatcher catalogWatcher;
   private ResilienceState resilience;
   private final RequestGate gate = new RequestGate();
+  private java.util.function.UnaryOperator<Catalog> adapt = java.util.function.UnaryOperator.identity();
+  private RoutingRules rules;
+  private String healthDeploymentId;
+  private HealthOptions healthOptions;
+  private RegionMembership membership;
+  private ApiKeys apiKeys;
 
   /** Null when standalone. */
   private final HazelcastClusterManager clusterManager;
@@ -115,8 +123,14 @@ public final class MeridianNode {
     return switch (config.command()) {
       case SIMULATOR -> startSimulator(loaded, config.port()).mapEmpty();
       case EMBEDDED -> startSimulator(loaded, config.simulatorPort())
-          .compose(port -> startRouting(SimulatedProviders.pointAt(loaded, "127.0.0.1", port), listener));
-      case ROUTER -> startRouting(rebaseIfAsked(loaded), listener);
+          .compose(port -> {
+            adapt = catalog -> SimulatedProviders.pointAt(catalog, "127.0.0.1", port);
+            return startRouting(adapt.apply(loaded), listener);
+          });
+      case ROUTER -> {
+        adapt = this::rebaseIfAsked;
+        yield startRouting(adapt.apply(loaded), listener);
+      }
       case HELP, BENCH -> Future.failedFuture(new IllegalStateException(config.command() + " is not a node"));
     };
   }
@@ -144,7 +158,6 @@ public final class MeridianNode {
     this.catalog = routed;
     HealthPolicy policy =
         HealthPolicy.forProbeInterval(config.probeIntervalMs()).withFailureThreshold(config.failureThreshold());
-    RegionMembership membership;
     if (clusterManager != null) {
       HazelcastInstance hazelcast = clusterManager.getHazelcastInstance();
       store = new HazelcastHealthStore(vertx, hazelcast, healthState);
@@ -153,7 +166,7 @@ public final class MeridianNode {
       store = new LocalHealthStore(healthState);
       membership = new SingleNodeMembership(config.region());
     }
-    HealthOptions healthOptions =
+    healthOptions =
         new HealthOptions()
             .setRegion(config.region())
             .setProbeIntervalMs(config.probeIntervalMs())
@@ -170,7 +183,8 @@ public final class MeridianNode {
             .setIdleTimeoutMs(config.idleTimeoutMs())
             .setRequestTimeoutMs(config.requestTimeoutMs())
             .setMaxBodyBytes(config.maxBodyBytes());
-    ApiKeys apiKeys = ApiKeys.fromEnvironment();
+    apiKeys = ApiKeys.fromEnvironment();
+    rules = new RoutingRules(routed, policy);
     resilience =
         new ResilienceState(
             vertx,
@@ -194,7 +208,7 @@ public final class MeridianNode {
         .compose(
             started -> {
               healthVerticle = new HealthVerticle(routed, healthOptions, store, membership, apiKeys);
-              return vertx.deployVerticle(healthVerticle);
+              return vertx.deployVerticle(healthVerticle).onSuccess(id -> healthDeploymentId = id);
             })
         .compose(
             healthId ->
@@ -204,11 +218,13 @@ public final class MeridianNode {
                           new RouterVerticle(
                                   routed, routerOptions, healthState, policy, apiKeys, ready::get, measured, resilience)
                               .withMetrics(registry)
-                              .withGate(gate);
+                              .withGate(gate)
+                              .withRules(rules);
                       routers.add(router);
                       return router;
                     },
                     new DeploymentOptions().setInstances(config.routerInstances())))
+        .onSuccess(routerId -> watchCatalog())
         .onSuccess(
             routerId ->
                 healthVerticle
@@ -221,6 +237,37 @@ public final class MeridianNode {
                               healthState.current().size());
                         }))
         .mapEmpty();
+  }
+
+  /** Reloads the catalog file on change, when one was given (the built-in catalog cannot change). */
+  private void watchCatalog() {
+    if (config.catalogPath().isBlank() || config.catalogReloadMs() == 0) {
+      return;
+    }
+    catalogWatcher =
+        new CatalogWatcher(vertx, Path.of(config.catalogPath()), rules, adapt, this::reprobe, registry);
+    catalogWatcher.start(config.catalogReloadMs());
+  }
+
+  /** New endpoints need probing: the health verticle is replaced by one planned on the new catalog. */
+  private void reprobe(Catalog catalog) {
+    if (catalog.endpoints().equals(this.catalog.endpoints())) {
+      return;
+    }
+    this.catalog = catalog;
+    String previous = healthDeploymentId;
+    vertx.undeploy(previous)
+        .compose(v -> {
+          healthVerticle = new HealthVerticle(catalog, healthOptions, store, membership, apiKeys);
+          return vertx.deployVerticle(healthVerticle);
+        })
+        .onSuccess(id -> healthDeploymentId = id)
+        .onFailure(e -> LOG.error("re-planning probes after a catalog reload failed", e));
+  }
+
+  /** The routing rules in force (they change when the catalog file does). */
+  public RoutingRules rules() {
+    return rules;
   }
 
   public int routerPort() {

@@ -8,7 +8,7 @@ import dev.meridian.core.routing.Deadlines;
 import dev.meridian.core.routing.RequestProfile;
 import dev.meridian.core.routing.RoutingPreferences;
 import dev.meridian.core.routing.RoutePlan;
-import dev.meridian.core.routing.RouteSelector;
+import dev.meridian.core.routing.RoutingRules;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,7 +26,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
   static final String HEDGE_HEADER = "x-meridian-hedge";
 
   private final RouterOptions options;
-  private final RouteSelector selector;
+  private final RoutingRules rules;
   private final HealthState health;
   private final ResilienceState resilience;
   private final ProxyExchange.Context exchangeContext;
@@ -36,7 +36,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
 
   ChatCompletionsHandler(
       RouterOptions options,
-      RouteSelector selector,
+      RoutingRules rules,
       HealthState health,
       ResilienceState resilience,
       ProxyExchange.Context exchangeContext,
@@ -44,7 +44,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       LongSupplier wallClockMs) {
     this.gate = gate;
     this.options = options;
-    this.selector = selector;
+    this.rules = rules;
     this.health = health;
     this.resilience = resilience;
     this.exchangeContext = exchangeContext;
@@ -65,7 +65,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
         hedgeHeader == null ? resilience.options().isHedgeByDefault() : Boolean.parseBoolean(hedgeHeader.trim());
     RoutingPreferences preferences = RoutingPreferences.fromHeaders(ctx.request()::getHeader);
     RoutePlan plan =
-        selector.select(
+        rules.current().selector().select(
             request.model(),
             options.getRegion(),
             health.current(),

@@ -9,6 +9,7 @@ import dev.meridian.core.health.HealthPolicy;
 import dev.meridian.core.health.HealthSnapshot;
 import dev.meridian.core.health.HealthState;
 import dev.meridian.core.routing.RouteSelector;
+import dev.meridian.core.routing.RoutingRules;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +22,7 @@ import java.util.function.LongSupplier;
  * {@code auto} are listed too, since clients may send them as a model.
  */
 final class ModelsHandler implements Handler<RoutingContext> {
-  private final Catalog catalog;
+  private final RoutingRules rules;
   private final HealthState health;
   private final HealthPolicy policy;
   private final String region;
@@ -29,8 +30,8 @@ final class ModelsHandler implements Handler<RoutingContext> {
   private final long createdEpochSeconds;
 
   ModelsHandler(
-      Catalog catalog, HealthState health, HealthPolicy policy, String region, LongSupplier wallClockMs) {
-    this.catalog = catalog;
+      RoutingRules rules, HealthState health, HealthPolicy policy, String region, LongSupplier wallClockMs) {
+    this.rules = rules;
     this.health = health;
     this.policy = policy;
     this.region = region;
@@ -41,6 +42,7 @@ final class ModelsHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HealthSnapshot snapshot = health.current();
+    Catalog catalog = rules.catalog();
     long now = wallClockMs.getAsLong();
     JsonArray data = new JsonArray();
     for (ModelSpec model : catalog.models()) {

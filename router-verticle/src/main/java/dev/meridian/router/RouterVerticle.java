@@ -8,7 +8,7 @@ import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.OpenAiException;
 import dev.meridian.core.openai.SecretRedactor;
 import dev.meridian.core.routing.RetryBudget;
-import dev.meridian.core.routing.RouteSelector;
+import dev.meridian.core.routing.RoutingRules;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -31,6 +31,7 @@ public final class RouterVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RouterVerticle.class);
 
   private final Catalog catalog;
+  private RoutingRules rules;
   private final RouterOptions options;
   private final HealthState health;
   private final HealthPolicy healthPolicy;
@@ -81,6 +82,12 @@ public final class RouterVerticle extends VerticleBase {
     this.listener = listener;
   }
 
+  /** Routes on these (reloadable) rules instead of the fixed catalog given; call before deployment. */
+  public RouterVerticle withRules(RoutingRules rules) {
+    this.rules = rules;
+    return this;
+  }
+
   /** Serves {@code GET /metrics} from this registry; call before deployment. */
   public RouterVerticle withMetrics(io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
     this.metricsRegistry = registry;
@@ -107,8 +114,10 @@ public final class RouterVerticle extends VerticleBase {
       resilienceReady = resilience.start();
     }
     upstream = new UpstreamClient(vertx, options, apiKeys);
+    if (rules == null) {
+      rules = new RoutingRules(catalog, healthPolicy);
+    }
     SecretRedactor redactor = new SecretRedactor(apiKeys.allKeys(catalog));
-    RouteSelector selector = new RouteSelector(catalog, healthPolicy);
     ResilienceOptions resilienceOptions = resilience.options();
     // One budget per instance (per event loop): no contention, and the cap holds per node.
     RetryBudget retryBudget =
@@ -134,16 +143,16 @@ public final class RouterVerticle extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(options.getMaxBodyBytes()))
         .handler(
             new ChatCompletionsHandler(
-                options, selector, health, resilience, exchangeContext, gate, System::currentTimeMillis));
+                options, rules, health, resilience, exchangeContext, gate, System::currentTimeMillis));
     router
         .get("/v1/models")
-        .handler(new ModelsHandler(catalog, health, healthPolicy, options.getRegion(), System::currentTimeMillis));
+        .handler(new ModelsHandler(rules, health, healthPolicy, options.getRegion(), System::currentTimeMillis));
     if (metricsRegistry != null) {
       router.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(metricsRegistry));
     }
     router
         .get("/status.json")
-        .handler(new StatusHandler(catalog, health, healthPolicy, resilience, selector, region, metricsRegistry));
+        .handler(new StatusHandler(rules, health, healthPolicy, resilience, region, metricsRegistry));
     io.vertx.core.buffer.Buffer statusPage = statusPage();
     router.get("/").handler(ctx -> ctx.redirect("/status"));
     router

@@ -13,6 +13,7 @@ import dev.meridian.core.openai.OpenAiException;
 import dev.meridian.core.routing.EndpointBlocklist;
 import dev.meridian.core.routing.RoutePlan;
 import dev.meridian.core.routing.RouteSelector;
+import dev.meridian.core.routing.RoutingRules;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
@@ -26,27 +27,24 @@ import io.vertx.ext.web.RoutingContext;
  * requests and dollars so far. Everything comes from local state; nothing here calls the cluster.
  */
 final class StatusHandler implements Handler<RoutingContext> {
-  private final Catalog catalog;
+  private final RoutingRules rules;
   private final HealthState health;
   private final HealthPolicy policy;
   private final ResilienceState resilience;
-  private final RouteSelector selector;
   private final String region;
   private final MeterRegistry registry;
 
   StatusHandler(
-      Catalog catalog,
+      RoutingRules rules,
       HealthState health,
       HealthPolicy policy,
       ResilienceState resilience,
-      RouteSelector selector,
       String region,
       MeterRegistry registry) {
-    this.catalog = catalog;
+    this.rules = rules;
     this.health = health;
     this.policy = policy;
     this.resilience = resilience;
-    this.selector = selector;
     this.region = region;
     this.registry = registry;
   }
@@ -54,6 +52,9 @@ final class StatusHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     long now = System.currentTimeMillis();
+    RoutingRules.Version version = rules.current();
+    Catalog catalog = version.catalog();
+    RouteSelector selector = version.selector();
     HealthSnapshot snapshot = health.current();
     EndpointBlocklist blocklist = resilience.blocklist();
     JsonArray regions = new JsonArray();
@@ -76,13 +77,14 @@ final class StatusHandler implements Handler<RoutingContext> {
     }
     JsonObject routes = new JsonObject();
     for (Tier tier : Tier.values()) {
-      routes.put(tier.id(), route(tier.id(), snapshot, blocklist, now));
+      routes.put(tier.id(), route(selector, tier.id(), snapshot, blocklist, now));
     }
-    routes.put(RouteSelector.AUTO, route(RouteSelector.AUTO, snapshot, blocklist, now));
+    routes.put(RouteSelector.AUTO, route(selector, RouteSelector.AUTO, snapshot, blocklist, now));
     JsonObject body =
         new JsonObject()
             .put("region", region)
             .put("catalogVersion", catalog.version())
+            .put("catalogLoadedAtMs", version.loadedAtMs())
             .put("generatedAtMs", now)
             .put("regions", regions)
             .put("models", models)
@@ -117,7 +119,7 @@ final class StatusHandler implements Handler<RoutingContext> {
     return cell;
   }
 
-  private JsonObject route(String name, HealthSnapshot snapshot, EndpointBlocklist blocklist, long now) {
+  private JsonObject route(RouteSelector selector, String name, HealthSnapshot snapshot, EndpointBlocklist blocklist, long now) {
     try {
       RoutePlan plan = selector.select(name, region, snapshot, blocklist, now);
       Endpoint primary = plan.primary().endpoint();
