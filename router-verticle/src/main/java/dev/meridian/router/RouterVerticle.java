@@ -138,9 +138,15 @@ public final class RouterVerticle extends VerticleBase {
             endpoint -> health.current().get(region, endpoint.model().id(), endpoint.region()));
 
     Router router = Router.router(vertx);
+    // Its own route: Vert.x Web wants the body handler first on a route.
+    router.post("/v1/chat/completions").handler(this::bodyReadDeadline);
     router
         .post("/v1/chat/completions")
         .handler(BodyHandler.create(false).setBodyLimit(options.getMaxBodyBytes()))
+        .handler(ctx -> {
+          cancelBodyDeadline(ctx);
+          ctx.next();
+        })
         .handler(
             new ChatCompletionsHandler(
                 options, rules, health, resilience, exchangeContext, gate, System::currentTimeMillis));
@@ -181,6 +187,9 @@ public final class RouterVerticle extends VerticleBase {
             .setPort(options.getPort())
             .setTcpNoDelay(true)
             .setIdleTimeout(120)
+            // Bounded headers: OpenAI clients send a handful; kilobytes more are an attack.
+            .setMaxHeaderSize(16 * 1024)
+            .setMaxInitialLineLength(4096)
             .setCompressionSupported(false);
     return resilienceReady
         .compose(ignored -> vertx.createHttpServer(serverOptions).requestHandler(router).listen())
@@ -189,6 +198,28 @@ public final class RouterVerticle extends VerticleBase {
               server = listening;
               LOG.debug("router instance listening on {}:{}", options.getHost(), listening.actualPort());
             });
+  }
+
+  private static final String BODY_TIMER = "meridian.bodyTimer";
+  /** A client must deliver its whole body within this; a slow drip (slowloris) is cut off. */
+  static final long BODY_READ_TIMEOUT_MS = 30_000;
+
+  private void bodyReadDeadline(RoutingContext ctx) {
+    long timer = vertx.setTimer(BODY_READ_TIMEOUT_MS, id -> {
+      LOG.debug("closing a connection whose request body did not arrive within {} ms", BODY_READ_TIMEOUT_MS);
+      ctx.request().connection().close();
+    });
+    ctx.put(BODY_TIMER, timer);
+    // Whatever ends the request (an answer, a 413, an error) ends the deadline too.
+    ctx.addEndHandler(v -> cancelBodyDeadline(ctx));
+    ctx.next();
+  }
+
+  private void cancelBodyDeadline(RoutingContext ctx) {
+    Long timer = ctx.remove(BODY_TIMER);
+    if (timer != null) {
+      vertx.cancelTimer(timer);
+    }
   }
 
   /** The status page, read once from the jar: one self-contained HTML file polling /status.json. */

@@ -93,7 +93,9 @@ abstract class RouterTestBase {
         new RouterVerticle(catalog, routerOptions(), health, POLICY, apiKeys(), () -> true, listener, resilience)
             .withMetrics(registry);
     await(vertx.deployVerticle(router));
-    client = vertx.createHttpClient();
+    // Fresh connections per request: a JUnit-thread client reusing keep-alive connections has been
+    // seen to stall here; pooled keep-alive itself is exercised by the router's upstream client.
+    client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
     adminClient = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(false));
   }
 

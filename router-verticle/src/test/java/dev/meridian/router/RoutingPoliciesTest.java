@@ -71,7 +71,7 @@ class RoutingPoliciesTest extends RouterTestBase {
   @Test
   void promptPlusMaxTokensBeyondEveryContextWindowIs400() throws Exception {
     observeAllUsEast();
-    Reply reply = post("/v1/chat/completions", ask("glm-5", "hi").put("max_tokens", 200_000).encode());
+    Reply reply = post("/v1/chat/completions", ask("glm-5", "hello there").put("max_tokens", 131_072).encode());
     assertThat(reply.status()).isEqualTo(400);
     assertThat(reply.json().getJsonObject("error").getString("code")).isEqualTo("context_length_exceeded");
   }

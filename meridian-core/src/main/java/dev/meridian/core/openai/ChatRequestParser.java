@@ -13,6 +13,13 @@ public final class ChatRequestParser {
   private static final Set<String> ROLES =
       Set.of("system", "developer", "user", "assistant", "tool", "function");
 
+  /** Deeper JSON than this is an attack or a bug, never a chat request; Jackson's own cap is 1000. */
+  public static final int MAX_NESTING_DEPTH = 32;
+  /** More messages than this in one request is refused (400) before any work on them. */
+  public static final int MAX_MESSAGES = 2048;
+  /** Output budget above which a request is refused rather than sent to a provider. */
+  public static final int MAX_OUTPUT_TOKENS = 131_072;
+
   private ChatRequestParser() {}
 
   /** Parses and validates; throws {@link OpenAiException} with a 400 describing the first problem. */
@@ -28,6 +35,9 @@ public final class ChatRequestParser {
     }
     if (!(parsed instanceof JsonObject json)) {
       throw OpenAiError.invalidJson("the body must be a JSON object").asException();
+    }
+    if (depth(json, 1) > MAX_NESTING_DEPTH) {
+      throw invalid("nesting_too_deep", "JSON nesting deeper than " + MAX_NESTING_DEPTH + " levels.", null);
     }
     return validate(json);
   }
@@ -52,6 +62,9 @@ public final class ChatRequestParser {
     if (list.isEmpty()) {
       throw invalid("empty_array", "'messages' must contain at least one message.", "messages");
     }
+    if (list.size() > MAX_MESSAGES) {
+      throw invalid("too_many_messages", "'messages' may hold at most " + MAX_MESSAGES + " messages.", "messages");
+    }
     for (int i = 0; i < list.size(); i++) {
       validateMessage(list.getValue(i), i);
     }
@@ -68,8 +81,51 @@ public final class ChatRequestParser {
 
     Integer maxTokens = optionalPositiveInt(json, "max_completion_tokens");
     Integer legacyMaxTokens = optionalPositiveInt(json, "max_tokens");
+    for (Integer budget : new Integer[] {maxTokens, legacyMaxTokens}) {
+      if (budget != null && budget > MAX_OUTPUT_TOKENS) {
+        throw invalid("invalid_value", "the output budget may be at most " + MAX_OUTPUT_TOKENS + " tokens.",
+            maxTokens != null ? "max_completion_tokens" : "max_tokens");
+      }
+    }
     return new ChatRequest(
         modelName, stream, includeUsage, maxTokens != null ? maxTokens : legacyMaxTokens, json);
+  }
+
+  /** Nesting depth, stopping as soon as it passes the limit (the walk itself must stay cheap). */
+  private static int depth(Object value, int level) {
+    if (level > MAX_NESTING_DEPTH) {
+      return level;
+    }
+    int deepest = level;
+    if (value instanceof JsonObject object) {
+      for (Object child : object.getMap().values()) {
+        deepest = Math.max(deepest, depth(wrap(child), level + 1));
+        if (deepest > MAX_NESTING_DEPTH) {
+          return deepest;
+        }
+      }
+    } else if (value instanceof JsonArray array) {
+      for (Object child : array.getList()) {
+        deepest = Math.max(deepest, depth(wrap(child), level + 1));
+        if (deepest > MAX_NESTING_DEPTH) {
+          return deepest;
+        }
+      }
+    } else {
+      return level - 1;
+    }
+    return deepest;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object wrap(Object child) {
+    if (child instanceof java.util.Map<?, ?> map) {
+      return new JsonObject((java.util.Map<String, Object>) map);
+    }
+    if (child instanceof java.util.List<?> list) {
+      return new JsonArray(list);
+    }
+    return child;
   }
 
   private static void validateMessage(Object value, int index) {
