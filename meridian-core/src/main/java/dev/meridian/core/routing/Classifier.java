@@ -39,7 +39,7 @@ public final class Classifier {
       Integer minMaxTokens) {
 
     boolean matches(RequestProfile p) {
-      if (!keywords.isEmpty() && keywords.stream().noneMatch(p.text()::contains)) {
+      if (!keywords.isEmpty() && keywords.stream().noneMatch(k -> containsWord(p.text(), k))) {
         return false;
       }
       if (minPromptTokens != null && p.estimatedPromptTokens() < minPromptTokens) {
@@ -85,6 +85,19 @@ public final class Classifier {
       }
       return String.join("+", parts);
     }
+  }
+
+  /** Whole-word match: "prove" must not fire on "improve" or "approve". */
+  static boolean containsWord(String text, String keyword) {
+    for (int at = text.indexOf(keyword); at >= 0; at = text.indexOf(keyword, at + 1)) {
+      int end = at + keyword.length();
+      boolean startsWord = at == 0 || !Character.isLetterOrDigit(text.charAt(at - 1));
+      boolean endsWord = end == text.length() || !Character.isLetterOrDigit(text.charAt(end));
+      if (startsWord && endsWord) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private final List<Rule> rules;
@@ -160,7 +173,7 @@ public final class Classifier {
       """
       {"tiers": {"simple": "ultra-budget", "moderate": "budget", "complex": "premium"},
        "rules": [
-         {"class": "complex", "keywords": ["step by step", "step-by-step", "prove", "derive", "chain of thought",
+         {"class": "complex", "keywords": ["step by step", "step-by-step", "prove", "proof", "derive", "chain of thought",
                                            "think carefully", "reason through", "rigorous"]},
          {"class": "complex", "minPromptTokens": 4000},
          {"class": "complex", "minMessages": 16},

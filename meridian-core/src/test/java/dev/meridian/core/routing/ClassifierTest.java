@@ -39,6 +39,7 @@ class ClassifierTest {
         Arguments.of("greeting", profile("hello!", 1, null, false), RequestClass.SIMPLE),
         Arguments.of("classification", profile("Label this review positive or negative: great phone", 1, 5, false), RequestClass.SIMPLE),
         Arguments.of("summary of a paragraph", profile("Summarise: " + "word ".repeat(300), 1, null, false), RequestClass.SIMPLE),
+        Arguments.of("'prove' inside a word", profile("How can I improve my sleep?", 1, null, false), RequestClass.SIMPLE),
         Arguments.of("formatting", profile("Turn this into JSON: name Ann, age 3", 1, null, false), RequestClass.SIMPLE),
         Arguments.of("code block", profile("Why does this fail?\n```js\nnull.x\n```", 1, null, false), RequestClass.MODERATE),
         Arguments.of("tools", profile("What is the weather in Paris?", 1, null, true), RequestClass.MODERATE),

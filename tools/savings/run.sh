@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Savings report: replays a realistic traffic mix through Meridian against the embedded simulator and
+# prints what "model": "auto" cost against sending everything to one premium model, and the latency
+# each class of request saw. Loopback only; about 70 s for the default 400 requests (~20 s of replay).
+#
+#   tools/savings/run.sh                                   # 400 requests, mix 85/10/5, baseline kimi-k2.5
+#   tools/savings/run.sh --requests 1000 --mix 70,20,10 --baseline glm-5
+#
+# Options (defaults): --requests N (400), --mix SIMPLE,MODERATE,COMPLEX percentages (85,10,5),
+# --baseline MODEL (kimi-k2.5, any catalog model), --seed S (42), --concurrency C (16),
+# --latency-scale X (0.05, the simulator's delay multiplier).
+#
+# The mix (generated from small templates by one seeded java.util.Random, so a seed is one fixed
+# traffic sample; class counts are exact, their order shuffled):
+#   simple   85%  short questions (capitals, unit conversions, acronyms, synonyms, translations,
+#                 "how can I improve my ..."), classification (review sentiment, spam, ticket label),
+#                 formatting (dates to ISO 8601, sorted name lists, text to JSON), short summaries
+#                 (a 3-7 sentence paragraph or email to one sentence); max_tokens 5-300 or unset
+#                 (the simulator then answers 150 tokens); sometimes a system prompt or one prior exchange.
+#   moderate 10%  code snippets in ``` fences (python, javascript, java, go, sql, bash: explain, fix,
+#                 refactor, test; max_tokens 300-900), documents over 600 tokens (meeting notes, reports:
+#                 650-2,500 tokens, summarize; max_tokens 200-500), tool definitions (1-3 functions,
+#                 a question that needs one; max_tokens 100-300).
+#   complex   5%  "step by step" explanations of algorithms and operations tasks (max_tokens 800-1,500),
+#                 proofs and derivations (600-1,200), long multi-turn conversations of 16-18 messages
+#                 (500-1,200).
+# Each request is sent with "model": "auto", then the same body with "model": BASELINE. Costs are the
+# x-meridian-cost-usd headers (simulator token counts x catalog prices), so both sides are measured,
+# not assumed; the class in x-meridian-route-reason is compared with the intended one.
+#
+# Starts `meridian.jar embedded --standalone` on free loopback ports (building the jar first if
+# launcher/target/meridian.jar is missing), waits for /readyz, runs tools/savings/SavingsReport.java
+# (JDK only), prints its report and writes tools/savings/results/savings-<time>.json and
+# savings-latest.json. Every process it starts is stopped on exit, however it exits.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$ROOT/tools/savings"
+JAR="$ROOT/launcher/target/meridian.jar"
+
+REQUESTS=400
+MIX="85,10,5"
+BASELINE="kimi-k2.5"
+SEED=42
+CONCURRENCY=16
+LATENCY_SCALE=0.05
+
+usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+die() { echo "savings: $*" >&2; exit 2; }
+
+while (($#)); do
+  case "$1" in
+    --requests) REQUESTS="${2:?--requests needs a value}"; shift 2 ;;
+    --mix) MIX="${2:?--mix needs a value}"; shift 2 ;;
+    --baseline) BASELINE="${2:?--baseline needs a value}"; shift 2 ;;
+    --seed) SEED="${2:?--seed needs a value}"; shift 2 ;;
+    --concurrency) CONCURRENCY="${2:?--concurrency needs a value}"; shift 2 ;;
+    --latency-scale) LATENCY_SCALE="${2:?--latency-scale needs a value}"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die "unknown option: $1" ;;
+  esac
+done
+[[ "$REQUESTS" =~ ^[1-9][0-9]*$ ]] || die "--requests must be a positive integer"
+[[ "$MIX" =~ ^[0-9]+,[0-9]+,[0-9]+$ ]] || die "--mix must be three percentages, e.g. 85,10,5"
+IFS=, read -r MIX_S MIX_M MIX_C <<<"$MIX"
+((10#$MIX_S + 10#$MIX_M + 10#$MIX_C == 100)) || die "--mix must add up to 100, got $((10#$MIX_S + 10#$MIX_M + 10#$MIX_C))"
+
+command -v java >/dev/null || die "java 17 is required"
+command -v curl >/dev/null || die "curl is required"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/meridian-savings.XXXXXX")"
+NODE_PID=""
+DRIVER_PID=""
+
+stop() { # stop PID, politely first
+  local pid="$1"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop "$DRIVER_PID"
+  stop "$NODE_PID"
+  if ((rc != 0)) && [[ -s "$WORK/meridian.log" ]]; then
+    echo "savings: last lines of the Meridian log:" >&2
+    tail -n 20 "$WORK/meridian.log" >&2
+  fi
+  rm -rf "$WORK"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# A loopback port nobody listens on (checked by connecting; the node fails loudly if it raced).
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  die "no free loopback port found"
+}
+
+if [[ ! -f "$JAR" ]]; then
+  echo "savings: building $JAR (mvn -q -B -DskipTests package; the first build takes a few minutes)" >&2
+  (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+fi
+
+PORT="$(free_port)"
+SIM_PORT="$(free_port)"
+while [[ "$SIM_PORT" == "$PORT" ]]; do SIM_PORT="$(free_port)"; done
+
+echo "savings: starting Meridian (router 127.0.0.1:$PORT, simulator 127.0.0.1:$SIM_PORT, latency scale $LATENCY_SCALE)" >&2
+# shellcheck disable=SC2086
+java ${JAVA_OPTS:-} -jar "$JAR" embedded --standalone --port "$PORT" --simulator-port "$SIM_PORT" \
+  --latency-scale "$LATENCY_SCALE" --probe-interval-ms 5000 >"$WORK/meridian.log" 2>&1 &
+NODE_PID=$!
+
+ready=""
+for _ in $(seq 1 240); do # up to 60 s
+  kill -0 "$NODE_PID" 2>/dev/null || die "Meridian exited during start-up"
+  if [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/readyz" 2>/dev/null || true)" == 200 ]]; then
+    ready=1
+    break
+  fi
+  sleep 0.25
+done
+[[ -n "$ready" ]] || die "Meridian was not ready within 60 s"
+echo "savings: ready; replaying $REQUESTS requests" >&2
+
+cd "$ROOT"
+java "$HERE/SavingsReport.java" --router "http://127.0.0.1:$PORT" --requests "$REQUESTS" --mix "$MIX" \
+  --baseline "$BASELINE" --seed "$SEED" --concurrency "$CONCURRENCY" --latency-scale "$LATENCY_SCALE" \
+  --out "$HERE/results" &
+DRIVER_PID=$!
+driver_rc=0
+wait "$DRIVER_PID" || driver_rc=$?
+DRIVER_PID=""
+exit "$driver_rc"
