@@ -92,8 +92,8 @@ public record BenchOptions(
           --max-tokens N            max_tokens of each request [150]
           --prompt TEXT             the user message ["Explain recursion in 200 words"]
           --timeout-ms N            deadline of one request, connect to last byte [120000]
-          --warmup N                untimed requests per endpoint first (max_tokens 1), so timed runs
-                                    reuse a warm keep-alive connection [1]
+          --warmup N                untimed requests per endpoint first (max_tokens 16 at most), so
+                                    timed runs reuse a warm keep-alive connection and warm code [1]
           --no-stream-usage         do not send stream_options.include_usage (tokens are then counted
                                     from the deltas)
           --out FILE                JSON results [bench-results/bench-<timestamp>.json]

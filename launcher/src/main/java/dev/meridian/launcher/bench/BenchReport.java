@@ -79,9 +79,11 @@ public record BenchReport(
 
   public String svg() {
     String title = "TTFT p50 vs price per million output tokens";
-    String subtitle = String.format(Locale.ROOT, "meridian bench, %s: %s; %d runs, max_tokens %d%s",
-        startedAt.toString().substring(0, 19).replace('T', ' ') + " UTC", source, options.runs(),
-        options.maxTokens(), unscaled() ? ", at nominal speed (scale " + plain(latencyScale()) + ")" : "");
+    String subtitle = String.format(Locale.ROOT,
+        "meridian bench, %s UTC: %d runs per endpoint, max_tokens %d, concurrency %d%s%n%s",
+        startedAt.toString().substring(0, 19).replace('T', ' '), options.runs(), options.maxTokens(),
+        options.concurrency(),
+        unscaled() ? ", times at nominal speed (latency scale " + plain(latencyScale()) + ")" : "", source);
     return PriceChart.render(reported(), title, subtitle);
   }
 

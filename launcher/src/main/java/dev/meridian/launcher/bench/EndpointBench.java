@@ -50,6 +50,9 @@ import java.util.stream.Collectors;
 public final class EndpointBench {
   private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
+  /** Output budget of a warm-up request: enough to stream, little to pay for. */
+  static final int WARMUP_MAX_TOKENS = 16;
+
   private EndpointBench() {}
 
   /** A problem with what was asked, or with reaching it, reported as one line and an exit code. */
@@ -213,11 +216,13 @@ public final class EndpointBench {
 
     int warmupErrors = 0;
     if (options.warmup() > 0) {
-      // Untimed, one token each: opens the keep-alive connections the timed runs then reuse.
+      // Untimed and short: opens the keep-alive connections the timed runs then reuse, and runs the
+      // streaming code path often enough that the JIT has compiled it before anything is timed.
+      int warmupTokens = Math.min(options.maxTokens(), WARMUP_MAX_TOKENS);
       List<BenchRunner.Job> warmups = new ArrayList<>();
       for (int i = 0; i < options.warmup(); i++) {
         for (BenchTarget target : targets) {
-          warmups.add(new BenchRunner.Job(target, 0, 1));
+          warmups.add(new BenchRunner.Job(target, 0, warmupTokens));
         }
       }
       if (progress != null) {

@@ -43,8 +43,11 @@ public final class PriceChart {
             + "font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">\n",
         WIDTH, HEIGHT, WIDTH, HEIGHT));
     svg.append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
-    text(svg, LEFT, 28, "start", "font-size=\"17\" font-weight=\"bold\"", title);
-    text(svg, LEFT, 48, "start", "fill=\"#555555\"", subtitle);
+    text(svg, LEFT, 26, "start", "font-size=\"17\" font-weight=\"bold\"", title);
+    String[] subtitleLines = subtitle.split("\n");
+    for (int line = 0; line < Math.min(2, subtitleLines.length); line++) {
+      text(svg, LEFT, 42 + 14 * line, "start", "font-size=\"11\" fill=\"#555555\"", clip(subtitleLines[line], 150));
+    }
 
     int plotWidth = WIDTH - LEFT - RIGHT;
     int plotHeight = HEIGHT - TOP - BOTTOM;
@@ -90,6 +93,8 @@ public final class PriceChart {
     for (EndpointSummary row : plotted) {
       colours.computeIfAbsent(row.region(), r -> PALETTE[colours.size() % PALETTE.length]);
     }
+    // The model's name once, beside its fastest region; every dot has a tooltip with the details.
+    Map<String, double[]> labelAt = new LinkedHashMap<>();
     for (EndpointSummary row : plotted) {
       String colour = colours.get(row.region());
       double px = LEFT + x.fraction(row.outputDollarsPerMillion()) * plotWidth;
@@ -102,8 +107,25 @@ public final class PriceChart {
           "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\" fill-opacity=\"0.85\">"
               + "<title>%s</title></circle>\n",
           px, py, colour, escape(tooltip(row))));
-      text(svg, px + 7, py + 4, "start", "font-size=\"10\" fill=\"#333333\"", row.model());
+      double[] at = labelAt.get(row.model());
+      if (at == null || py > at[1]) {
+        labelAt.put(row.model(), new double[] {px, py});
+      }
     }
+    List<double[]> placed = new ArrayList<>();
+    labelAt.entrySet().stream()
+        .sorted((a, b) -> Double.compare(b.getValue()[1], a.getValue()[1]))
+        .forEach(entry -> {
+          double lx = entry.getValue()[0] + 7;
+          double ly = entry.getValue()[1] + 4;
+          double width = entry.getKey().length() * 5.6;
+          // Greedy: move up past any label already placed where this one would overlap it.
+          for (int tries = 0; tries < 8 && overlaps(placed, lx, ly, width); tries++) {
+            ly -= 11;
+          }
+          placed.add(new double[] {lx, ly, width});
+          text(svg, lx, ly, "start", "font-size=\"10\" fill=\"#333333\"", entry.getKey());
+        });
 
     // Legend.
     int legendX = LEFT + plotWidth + 20;
@@ -123,6 +145,20 @@ public final class PriceChart {
     }
     svg.append("</svg>\n");
     return svg.toString();
+  }
+
+  private static boolean overlaps(List<double[]> placed, double x, double y, double width) {
+    for (double[] other : placed) {
+      boolean horizontal = x < other[0] + other[2] && other[0] < x + width;
+      if (horizontal && Math.abs(other[1] - y) < 11) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String clip(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 3) + "...";
   }
 
   static String tickLabel(double price) {
