@@ -153,12 +153,7 @@ final class ProxyExchange {
     inFlight.add(attempt);
     last = attempt;
     Buffer body = upstreamBody(endpoint).toBuffer();
-    long attemptTimeout =
-        request.stream()
-            ? deadlines.firstTokenMs()
-            // A non-streamed answer arrives whole, after the full generation: give each attempt its
-            // share of what is left of the request's budget instead of the first-token deadline.
-            : Math.max(deadlines.firstTokenMs(), remainingMs() / Math.max(1, ctx.options().getMaxAttempts() - attempts + 1));
+    long attemptTimeout = request.stream() ? deadlines.firstTokenMs() : nonStreamedAttemptMs(endpoint);
     attempt.firstByteTimer = vertx.setTimer(Math.max(1, attemptTimeout), id -> attempt.onFirstByteTimeout(attemptTimeout));
     ctx.upstream()
         .open(endpoint, request.stream(), requestId)
@@ -205,6 +200,21 @@ final class ProxyExchange {
     headers.set(PROMPT_TOKENS_HEADER, Long.toString(usage.promptTokens()));
     headers.set(COMPLETION_TOKENS_HEADER, Long.toString(usage.completionTokens()));
     headers.set(USAGE_SOURCE_HEADER, usage.estimated() ? "estimated" : "provider");
+  }
+
+  /**
+   * A non-streamed answer arrives whole, after the full generation, so the first-token deadline alone
+   * would cut healthy long answers. The attempt gets the first-token deadline plus the time to generate
+   * its output budget (max_tokens, else 1024) at half the model's catalog speed: a stalled provider is
+   * left in bounded time, a slow honest one is not. Never more than this attempt's share of what is left
+   * of the request deadline, so the fallbacks still get their turn.
+   */
+  private long nonStreamedAttemptMs(Endpoint endpoint) {
+    int budget = request.maxTokens() == null ? 1024 : request.maxTokens();
+    double tokensPerSecond = Math.max(1, endpoint.model().nominalTokensPerSecond() / 2);
+    long generationMs = (long) (budget * 1000 / tokensPerSecond);
+    long share = remainingMs() / Math.max(1, ctx.options().getMaxAttempts() - attempts + 1);
+    return Math.max(1, Math.min(deadlines.firstTokenMs() + generationMs, share));
   }
 
   private long remainingMs() {
