@@ -44,6 +44,9 @@ public final class ClusterConfigFactory {
     properties.setProperty("meridian.cluster.name", env.getOrDefault("MERIDIAN_CLUSTER_NAME", "meridian"));
     properties.setProperty("meridian.join.tcp", Boolean.toString(join.equals("tcp")));
     properties.setProperty("meridian.join.kubernetes", Boolean.toString(join.equals("kubernetes")));
+    properties.setProperty(
+        "meridian.join.wait.seconds",
+        env.getOrDefault("MERIDIAN_CLUSTER_JOIN_WAIT_SECONDS", join.equals("kubernetes") ? "5" : "0"));
     properties.setProperty("meridian.tcp.members", env.getOrDefault("MERIDIAN_CLUSTER_MEMBERS", "127.0.0.1"));
     properties.setProperty("meridian.hz.port", env.getOrDefault("MERIDIAN_CLUSTER_PORT", "5701"));
     boolean bindOne = !host.equals("0.0.0.0");
@@ -53,6 +56,11 @@ public final class ClusterConfigFactory {
         "meridian.k8s.service.dns",
         env.getOrDefault("MERIDIAN_K8S_SERVICE_DNS", "meridian-hazelcast.default.svc.cluster.local"));
     return properties;
+  }
+
+  /** The event bus's TCP port; 0 picks a free one (loopback), a fixed one lets a NetworkPolicy name it. */
+  public static int eventBusPort(Map<String, String> env) {
+    return Integer.parseInt(env.getOrDefault("MERIDIAN_EVENTBUS_PORT", "0"));
   }
 
   /** The address Hazelcast and the event bus bind: loopback unless the environment names the pod IP. */

@@ -111,7 +111,9 @@ public final class MeridianNode {
     if (clusterManager == null) {
       return Future.succeededFuture(builder.build());
     }
-    options.getEventBusOptions().setHost(ClusterConfigFactory.clusterHost(env)).setPort(0);
+    options.getEventBusOptions()
+        .setHost(ClusterConfigFactory.clusterHost(env))
+        .setPort(ClusterConfigFactory.eventBusPort(env));
     return builder.withClusterManager(clusterManager).buildClustered();
   }
 

@@ -78,6 +78,9 @@ class MeridianConfigTest {
     assertThat(podJoin.getKubernetesConfig().getProperty("service-dns")).isEqualTo("meridian-hz.us-east.svc.cluster.local");
     assertThat(podJoin.getTcpIpConfig().isEnabled()).isFalse();
     assertThat(pods.getNetworkConfig().getInterfaces().isEnabled()).isFalse();
+    // Kubernetes discovery only looks the Service up while waiting to join: never 0 there.
+    assertThat(pods.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("5");
+    assertThat(local.getProperty("hazelcast.wait.seconds.before.join")).isEqualTo("0");
 
     assertThatThrownBy(() -> ClusterConfigFactory.load(null, "us-east", Map.of("MERIDIAN_CLUSTER_JOIN", "dns")))
         .hasMessageContaining("MERIDIAN_CLUSTER_JOIN");

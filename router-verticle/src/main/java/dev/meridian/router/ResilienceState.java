@@ -27,8 +27,11 @@ import org.slf4j.LoggerFactory;
  * event-bus hop (milliseconds) instead of the next probe (30 s).
  */
 public final class ResilienceState {
-  /** Cluster event-bus address of block and lift events. */
-  public static final String EVENTS_ADDRESS = "meridian.resilience.blocks";
+  /**
+   * Cluster event-bus address prefix of block and lift events; the region is appended, so events stay
+   * within the region whose routers act on them and never cross to the others.
+   */
+  public static final String EVENTS_ADDRESS = "meridian.resilience.blocks.";
 
   private static final Logger LOG = LoggerFactory.getLogger(ResilienceState.class);
 
@@ -62,7 +65,7 @@ public final class ResilienceState {
 
   /** Subscribes to other nodes' block events; completes once the subscription is registered. */
   public Future<Void> start() {
-    consumer = vertx.eventBus().consumer(EVENTS_ADDRESS, this::onEvent);
+    consumer = vertx.eventBus().consumer(EVENTS_ADDRESS + region, this::onEvent);
     pruneTimer = vertx.setPeriodic(1_000, id -> blocklist.updateAndGet(list -> list.prune(wallClockMs.getAsLong())));
     return consumer.completion();
   }
@@ -171,7 +174,7 @@ public final class ResilienceState {
   }
 
   private void publish(JsonObject event) {
-    vertx.eventBus().publish(EVENTS_ADDRESS, event.put("region", region).put("origin", origin));
+    vertx.eventBus().publish(EVENTS_ADDRESS + region, event.put("region", region).put("origin", origin));
   }
 
   private void onEvent(Message<JsonObject> message) {
