@@ -67,7 +67,11 @@ class ClusteredHealthTest {
     Node b = node(vertx);
     Map<Endpoint, Boolean> ownedByB = new HashMap<>();
 
-    Future.all(vertx.deployVerticle(a.health()), vertx.deployVerticle(b.health()))
+    // Both must see each other before planning: a round planned while the membership event is still in
+    // flight owns everything, and the endpoint is probed twice in that round.
+    Await.until(vertx, 10_000, () -> a.membership().membersOf("us-east").size() == 2
+            && b.membership().membersOf("us-east").size() == 2)
+        .compose(ready -> Future.all(vertx.deployVerticle(a.health()), vertx.deployVerticle(b.health())))
         .compose(v -> Future.all(a.health().firstRoundComplete(), b.health().firstRoundComplete()))
         .compose(v -> Await.until(vertx, 10_000, () ->
             a.store().state().current().size() == 9 && b.store().state().current().size() == 9))
