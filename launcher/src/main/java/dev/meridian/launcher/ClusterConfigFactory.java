@@ -52,6 +52,7 @@ public final class ClusterConfigFactory {
     boolean bindOne = !host.equals("0.0.0.0");
     properties.setProperty("meridian.hz.interface.enabled", Boolean.toString(bindOne));
     properties.setProperty("meridian.hz.interface", bindOne ? host : "127.0.0.1");
+    properties.setProperty("meridian.hz.bind.any", Boolean.toString(!bindOne));
     properties.setProperty(
         "meridian.k8s.service.dns",
         env.getOrDefault("MERIDIAN_K8S_SERVICE_DNS", "meridian-hazelcast.default.svc.cluster.local"));

@@ -68,6 +68,7 @@ class MeridianConfigTest {
     assertThat(local.getNetworkConfig().getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
     assertThat(local.getMemberAttributeConfig().getAttribute(ClusterConfigFactory.REGION_ATTRIBUTE)).isEqualTo("eu-west");
     assertThat(local.getMapConfig("meridian-health").getBackupCount()).isEqualTo(1);
+    assertThat(local.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
 
     Config pods = ClusterConfigFactory.load(null, "us-east", Map.of(
         "MERIDIAN_CLUSTER_JOIN", "kubernetes",

@@ -475,7 +475,7 @@ final class ProxyExchange {
     }
 
     private void relayStream(HttpClientResponse upstreamResponse, String contentType) {
-      SseUsageFilter filter = new SseUsageFilter(request.includeUsage());
+      SseUsageFilter filter = new SseUsageFilter(request.includeUsage(), ctx.redactor());
       upstreamResponse.handler(
           chunk -> {
             if (!live()) {

@@ -205,6 +205,15 @@ public final class RouterVerticle extends VerticleBase {
   static final long BODY_READ_TIMEOUT_MS = 30_000;
 
   private void bodyReadDeadline(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader("content-type");
+    if (contentType != null) {
+      String type = contentType.toLowerCase(java.util.Locale.ROOT);
+      // Form bodies would go through Netty's form decoder; a chat request is JSON, say so up front.
+      if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
+        ctx.fail(OpenAiError.unsupportedMediaType(contentType).asException());
+        return;
+      }
+    }
     long timer = vertx.setTimer(BODY_READ_TIMEOUT_MS, id -> {
       LOG.debug("closing a connection whose request body did not arrive within {} ms", BODY_READ_TIMEOUT_MS);
       ctx.request().connection().close();
@@ -257,6 +266,15 @@ public final class RouterVerticle extends VerticleBase {
 
   private void onFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
+    if (ctx.response().closed() || failure instanceof io.vertx.core.http.HttpClosedException) {
+      // The client hung up (or the body read deadline cut a slow one): nobody to answer, nothing failed.
+      LOG.debug("request abandoned by the client before it was read: {}", String.valueOf(failure));
+      if (ctx.request().path().equals("/v1/chat/completions")) {
+        listener.onExchange(new ExchangeRecord(null, null, 0, 499, false, "client_gone", false, "none", 0,
+            java.util.List.of(), dev.meridian.core.openai.Usage.NONE, 0, -1, -1, 0));
+      }
+      return;
+    }
     OpenAiError error;
     if (failure instanceof OpenAiException openAi) {
       error = openAi.error();

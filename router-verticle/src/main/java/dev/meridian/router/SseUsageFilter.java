@@ -19,13 +19,25 @@ final class SseUsageFilter {
   private static final byte[] EMPTY_CHOICES = "\"choices\":[]".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CONTENT_MARKER = "content\":\"".getBytes(StandardCharsets.US_ASCII);
 
+  private static final byte[] ERROR_MARKER = "\"error\"".getBytes(StandardCharsets.US_ASCII);
+
   private final boolean clientWantsUsage;
+  private final dev.meridian.core.openai.SecretRedactor redactor;
   private Buffer pending = Buffer.buffer();
   private Usage usage;
   private long contentEvents;
 
   SseUsageFilter(boolean clientWantsUsage) {
+    this(clientWantsUsage, dev.meridian.core.openai.SecretRedactor.none());
+  }
+
+  /**
+   * @param redactor applied to error events: a provider reporting an auth failure inside a stream may
+   *     echo our key, and the stream goes to the client as is otherwise
+   */
+  SseUsageFilter(boolean clientWantsUsage, dev.meridian.core.openai.SecretRedactor redactor) {
     this.clientWantsUsage = clientWantsUsage;
+    this.redactor = redactor;
   }
 
   /** Returns the bytes to forward now (possibly empty). */
@@ -44,7 +56,12 @@ final class SseUsageFilter {
         if (out == null) {
           out = Buffer.buffer(eventEnd - eventStart);
         }
-        out.appendBytes(bytes, eventStart, eventEnd - eventStart);
+        if (indexOf(bytes, eventStart, eventEnd, ERROR_MARKER) >= 0) {
+          String event = new String(bytes, eventStart, eventEnd - eventStart, StandardCharsets.UTF_8);
+          out.appendString(redactor.redact(event));
+        } else {
+          out.appendBytes(bytes, eventStart, eventEnd - eventStart);
+        }
       }
       eventStart = eventEnd;
       i = eventEnd - 1;
@@ -57,7 +74,8 @@ final class SseUsageFilter {
   Buffer flush() {
     Buffer rest = pending;
     pending = Buffer.buffer();
-    return rest;
+    String text = rest.toString(StandardCharsets.UTF_8);
+    return redactor.mayContainSecret(text) ? Buffer.buffer(redactor.redact(text)) : rest;
   }
 
   /** The provider's usage, or an estimate from the streamed content when it sent none. */

@@ -93,6 +93,10 @@ public final class ChatRequestParser {
 
   /** Nesting depth, stopping as soon as it passes the limit (the walk itself must stay cheap). */
   private static int depth(Object value, int level) {
+    if (!(value instanceof JsonObject) && !(value instanceof JsonArray)) {
+      // A scalar adds no level: it sits inside the container counted by its caller.
+      return level - 1;
+    }
     if (level > MAX_NESTING_DEPTH) {
       return level;
     }
@@ -111,8 +115,6 @@ public final class ChatRequestParser {
           return deepest;
         }
       }
-    } else {
-      return level - 1;
     }
     return deepest;
   }

@@ -42,6 +42,46 @@ public final class SecretRedactor {
       if (result.contains(secret)) {
         result = result.replace(secret, MASK);
       }
+      result = maskFragments(result, secret);
+    }
+    return result;
+  }
+
+  /** True when the text holds a key or a recognisable piece of one; cheap enough for hot paths. */
+  public boolean mayContainSecret(String text) {
+    for (String secret : secrets) {
+      if (text.contains(secret.substring(0, MIN_SECRET_LENGTH))
+          || text.contains(secret.substring(secret.length() - MIN_SECRET_LENGTH))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Providers echo keys masked ("sk-abc12...wxyz"): any run of at least {@link #MIN_SECRET_LENGTH}
+   * characters matching the key's start, or its end, is masked too.
+   */
+  private static String maskFragments(String text, String secret) {
+    String head = secret.substring(0, MIN_SECRET_LENGTH);
+    String tail = secret.substring(secret.length() - MIN_SECRET_LENGTH);
+    String result = text;
+    for (int at = result.indexOf(head); at >= 0; at = result.indexOf(head, at + 1)) {
+      int end = at + MIN_SECRET_LENGTH;
+      while (end < result.length() && end - at < secret.length() && result.charAt(end) == secret.charAt(end - at)) {
+        end++;
+      }
+      result = result.substring(0, at) + MASK + result.substring(end);
+    }
+    for (int at = result.indexOf(tail); at >= 0; at = result.indexOf(tail, at + 1)) {
+      int start = at;
+      int k = secret.length() - MIN_SECRET_LENGTH - 1;
+      while (start > 0 && k >= 0 && result.charAt(start - 1) == secret.charAt(k)) {
+        start--;
+        k--;
+      }
+      result = result.substring(0, start) + MASK + result.substring(at + MIN_SECRET_LENGTH);
+      at = start;
     }
     return result;
   }

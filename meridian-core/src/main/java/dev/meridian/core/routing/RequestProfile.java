@@ -42,7 +42,8 @@ public record RequestProfile(
           if (!(parts.getValue(p) instanceof JsonObject part)) {
             continue;
           }
-          String type = part.getString("type", "");
+          // Absent and JSON-null types alike are "no type": getString would return the null.
+          String type = part.getValue("type") instanceof String t ? t : "";
           if (type.equals("image_url") || type.equals("input_image") || type.equals("image")) {
             images = true;
           } else if (part.getValue("text") instanceof String s) {
