@@ -1,5 +1,6 @@
 package dev.meridian.health;
 
+import dev.meridian.core.openai.SseParser;
 import dev.meridian.core.cost.CostCalculator;
 import dev.meridian.core.health.ProbeOutcome;
 import dev.meridian.core.health.ProbeResult;

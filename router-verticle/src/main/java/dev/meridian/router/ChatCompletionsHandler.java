@@ -64,6 +64,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     boolean hedge =
         hedgeHeader == null ? resilience.options().isHedgeByDefault() : Boolean.parseBoolean(hedgeHeader.trim());
     RoutingPreferences preferences = RoutingPreferences.fromHeaders(ctx.request()::getHeader);
+    RequestProfile profile = RequestProfile.of(request);
     RoutePlan plan =
         rules.current().selector().select(
             request.model(),
@@ -71,7 +72,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             health.current(),
             resilience.blocklist(),
             wallClockMs.getAsLong(),
-            RequestProfile.of(request),
+            profile,
             preferences);
     if (!gate.tryEnter()) {
       ctx.response().putHeader("retry-after", "1");
@@ -80,7 +81,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
               "This router is shutting down; retry and the load balancer will pick another.", null)
           .asException();
     }
-    new ProxyExchange(exchangeContext, ctx.response(), request, plan, deadlines, hedge, requestId, startedNanos, gate::leave)
+    new ProxyExchange(exchangeContext, ctx.response(), request, plan, deadlines, hedge, requestId, startedNanos,
+            profile.estimatedPromptTokens(), gate::leave)
         .start();
   }
 

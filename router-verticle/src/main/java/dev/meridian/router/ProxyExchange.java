@@ -66,6 +66,8 @@ final class ProxyExchange {
   private final List<Attempt> inFlight = new ArrayList<>(2);
   private final List<ExchangeRecord.AttemptFailure> failures = new ArrayList<>();
   private final Runnable onFinish;
+  /** From the request's profile, for when the provider reports no usage. */
+  private final long promptTokensEstimate;
 
   private int nextCandidate;
   private int attempts;
@@ -94,7 +96,9 @@ final class ProxyExchange {
       boolean hedgeEnabled,
       String requestId,
       long startedNanos,
+      long promptTokensEstimate,
       Runnable onFinish) {
+    this.promptTokensEstimate = promptTokensEstimate;
     this.onFinish = onFinish;
     this.ctx = ctx;
     this.vertx = ctx.vertx();
@@ -182,11 +186,6 @@ final class ProxyExchange {
       body.put("stream_options", (options == null ? new JsonObject() : options.copy()).put("include_usage", true));
     }
     return body;
-  }
-
-  private long promptTokensEstimate() {
-    Object messages = request.body().getValue("messages");
-    return Usage.estimateTokens(messages == null ? 0 : messages.toString().length());
   }
 
   /** Records what the serving endpoint used and what it cost; returns the headers' values. */
@@ -519,7 +518,7 @@ final class ProxyExchange {
               attemptFailed(this, "empty stream", "stream_broken", false);
               return;
             }
-            account(endpoint, filter.usage(promptTokensEstimate()));
+            account(endpoint, filter.usage(promptTokensEstimate));
             putCostHeaders(response.trailers());
             response.end(filter.flush());
             finish(endpoint, 200, "ok");
@@ -622,7 +621,7 @@ final class ProxyExchange {
     } catch (RuntimeException e) {
       // Not JSON we understand: relay it anyway, and estimate.
     }
-    return new Usage(promptTokensEstimate(), Usage.estimateTokens(body.length()), true);
+    return new Usage(promptTokensEstimate, Usage.estimateTokens(body.length()), true);
   }
 
   /** Retry-After in milliseconds from its seconds form, -1 when absent or not a number. */

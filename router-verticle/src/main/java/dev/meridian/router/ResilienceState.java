@@ -161,17 +161,16 @@ public final class ResilienceState {
 
   /** Lifts a breaker block; a rate-limit block stays until its time, whatever the breaker says. */
   private boolean lift(String endpointId) {
-    EndpointBlocklist before = blocklist.get();
-    EndpointBlocklist.Block block = before.entries().get(endpointId);
-    if (block == null || block.reason() != EndpointBlocklist.Reason.BREAKER_OPEN) {
-      return false;
-    }
-    blocklist.updateAndGet(list -> {
-      EndpointBlocklist.Block current = list.entries().get(endpointId);
-      return current != null && current.reason() == EndpointBlocklist.Reason.BREAKER_OPEN ? list.lift(endpointId) : list;
-    });
-    return true;
+    EndpointBlocklist before =
+        blocklist.getAndUpdate(list -> isBreakerBlock(list, endpointId) ? list.lift(endpointId) : list);
+    return isBreakerBlock(before, endpointId);
   }
+
+  private static boolean isBreakerBlock(EndpointBlocklist list, String endpointId) {
+    EndpointBlocklist.Block block = list.entries().get(endpointId);
+    return block != null && block.reason() == EndpointBlocklist.Reason.BREAKER_OPEN;
+  }
+
 
   private void publish(JsonObject event) {
     vertx.eventBus().publish(EVENTS_ADDRESS + region, event.put("region", region).put("origin", origin));

@@ -1,5 +1,6 @@
 package dev.meridian.launcher.bench;
 
+import dev.meridian.core.openai.SseParser;
 import dev.meridian.core.openai.MeridianHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -1,5 +1,6 @@
 package dev.meridian.launcher.bench;
 
+import dev.meridian.core.openai.SseParser;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,6 @@
-package dev.meridian.launcher.bench;
+package dev.meridian.core.openai;
 
+import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -10,9 +11,15 @@ import java.util.function.Consumer;
  * event's data (its {@code data:} lines joined by newlines) to a consumer as soon as the blank line that
  * ends the event has been read. Lines may end in LF, CRLF or CR, chunks may split a line, a CRLF pair
  * or a multi-byte character anywhere; comment lines ({@code :...}) and other fields are skipped. Plain
- * Java, one instance per stream, not thread-safe.
+ * Java, one instance per stream, not thread-safe. Used by the health prober and the endpoint benchmark.
+ *
+ * <p>Lines are split on bytes before decoding, which is safe because CR and LF never occur inside a
+ * multi-byte UTF-8 sequence.
  */
 public final class SseParser {
+  /** Refuses a single line longer than this, so a broken upstream cannot grow memory without bound. */
+  public static final int MAX_LINE_BYTES = 1 << 20;
+
   private final Consumer<String> onData;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
   private final StringBuilder data = new StringBuilder();
@@ -28,6 +35,11 @@ public final class SseParser {
     feed(bytes, 0, bytes.length);
   }
 
+  public void feed(Buffer buffer) {
+    feed(buffer.getBytes());
+  }
+
+  /** @throws IllegalStateException when a line grows past {@link #MAX_LINE_BYTES} */
   public void feed(byte[] bytes, int offset, int length) {
     int lineStart = offset;
     int end = offset + length;
@@ -46,6 +58,9 @@ public final class SseParser {
         lastWasCr = b == '\r';
         lineStart = i + 1;
       }
+    }
+    if (line.size() + (end - lineStart) > MAX_LINE_BYTES) {
+      throw new IllegalStateException("SSE line longer than " + MAX_LINE_BYTES + " bytes");
     }
     line.write(bytes, lineStart, end - lineStart);
   }
