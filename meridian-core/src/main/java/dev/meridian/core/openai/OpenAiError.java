@@ -12,6 +12,8 @@ public record OpenAiError(int status, String type, String code, String message, 
   public static final String INVALID_REQUEST = "invalid_request_error";
   public static final String SERVER_ERROR = "server_error";
   public static final String RATE_LIMIT = "rate_limit_error";
+  public static final String AUTHENTICATION = "authentication_error";
+  public static final String PERMISSION = "permission_error";
 
   public OpenAiError {
     Objects.requireNonNull(type, "type");
@@ -20,6 +22,16 @@ public record OpenAiError(int status, String type, String code, String message, 
 
   public static OpenAiError invalidRequest(String code, String message, String param) {
     return new OpenAiError(400, INVALID_REQUEST, code, message, param);
+  }
+
+  /** 401: no key, or a key nobody configured. The message never echoes what was presented. */
+  public static OpenAiError unauthenticated(String code, String message) {
+    return new OpenAiError(401, AUTHENTICATION, code, message, null);
+  }
+
+  /** 403: a known key asking for something it is not allowed. */
+  public static OpenAiError permissionDenied(String code, String message) {
+    return new OpenAiError(403, PERMISSION, code, message, "model");
   }
 
   public static OpenAiError invalidJson(String detail) {

@@ -43,6 +43,8 @@ import java.util.Set;
  */
 public final class RouteSelector {
   public static final String AUTO = "auto";
+  /** Error code when the client's API key allows none of the models that could serve. */
+  public static final String MODEL_NOT_ALLOWED = "model_not_allowed";
 
 
   private final Catalog catalog;
@@ -197,6 +199,9 @@ public final class RouteSelector {
       String requested, List<Candidate> candidates, String reason, Exclusions exclusions, long nowMs) {
     if (candidates.isEmpty()) {
       if (exclusions.anyModelConsidered && !exclusions.anyModelAdmitted) {
+        if (exclusions.rejectionCode.equals(MODEL_NOT_ALLOWED)) {
+          throw OpenAiError.permissionDenied(MODEL_NOT_ALLOWED, exclusions.rejectionMessage(requested)).asException();
+        }
         throw OpenAiError.invalidRequest(exclusions.rejectionCode, exclusions.rejectionMessage(requested), "model")
             .asException();
       }
@@ -350,6 +355,10 @@ public final class RouteSelector {
           rejectionCode = "context_length_exceeded";
           return "has a context window for about " + needed + " tokens (prompt plus max_tokens)";
         }
+      }
+      if (preferences.client() != null && !preferences.client().maySpendOn(model)) {
+        rejectionCode = MODEL_NOT_ALLOWED;
+        return "is allowed for API key '" + preferences.client().name() + "'";
       }
       double ceiling = preferences.maxOutputDollarsPerMillion();
       if (!Double.isNaN(ceiling) && model.outputDollarsPerMillion() > ceiling) {

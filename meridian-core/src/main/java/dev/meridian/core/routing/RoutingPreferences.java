@@ -1,6 +1,7 @@
 package dev.meridian.core.routing;
 
 import dev.meridian.core.openai.OpenAiError;
+import dev.meridian.core.tenancy.ClientKey;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
@@ -9,7 +10,8 @@ import java.util.stream.Collectors;
 
 /**
  * What one client asks of its route, from request headers: an objective, a price ceiling, and
- * providers or regions to pin or exclude. Absent headers mean: lowest latency, anything goes.
+ * providers or regions to pin or exclude; plus what its API key allows ({@code client}, null when
+ * unrestricted). Absent headers mean: lowest latency, anything goes.
  *
  * <p>Scores (lower is better), within each fallback step:
  *
@@ -27,7 +29,8 @@ public record RoutingPreferences(
     Set<String> onlyProviders,
     Set<String> excludedProviders,
     Set<String> onlyRegions,
-    Set<String> excludedRegions) {
+    Set<String> excludedRegions,
+    ClientKey client) {
 
   public static final String OBJECTIVE_HEADER = "x-meridian-objective";
   public static final String MAX_PRICE_HEADER = "x-meridian-max-price";
@@ -45,7 +48,7 @@ public record RoutingPreferences(
   }
 
   public static final RoutingPreferences DEFAULT =
-      new RoutingPreferences(Objective.LATENCY, Double.NaN, Set.of(), Set.of(), Set.of(), Set.of());
+      new RoutingPreferences(Objective.LATENCY, Double.NaN, Set.of(), Set.of(), Set.of(), Set.of(), null);
 
   /** @throws dev.meridian.core.openai.OpenAiException 400 naming the bad header */
   public static RoutingPreferences fromHeaders(Function<String, String> header) {
@@ -76,7 +79,14 @@ public record RoutingPreferences(
         list(header.apply(PROVIDER_HEADER)),
         list(header.apply(EXCLUDE_PROVIDER_HEADER)),
         list(header.apply(REGION_HEADER)),
-        list(header.apply(EXCLUDE_REGION_HEADER)));
+        list(header.apply(EXCLUDE_REGION_HEADER)),
+        null);
+  }
+
+  /** The same preferences, limited to the models {@code client} may spend on (null: no limit). */
+  public RoutingPreferences forClient(ClientKey client) {
+    return new RoutingPreferences(
+        objective, maxOutputDollarsPerMillion, onlyProviders, excludedProviders, onlyRegions, excludedRegions, client);
   }
 
   private static Set<String> list(String value) {

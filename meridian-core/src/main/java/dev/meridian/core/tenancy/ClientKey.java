@@ -1,0 +1,76 @@
+package dev.meridian.core.tenancy;
+
+import dev.meridian.core.catalog.Catalog;
+import dev.meridian.core.catalog.ModelSpec;
+import dev.meridian.core.catalog.Tier;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One client's key, as configured: who it is, what it may use, and its limits. Only the key's hash is
+ * known; the key itself is never stored.
+ *
+ * @param allow model ids, tier names ({@code budget}...) and {@code auto} the key may request; a model
+ *     may serve the key's requests (fallbacks included) when its id or its tier is listed; {@code *}
+ *     allows everything
+ * @param requestsPerMinute 0 for no limit
+ * @param tokensPerMinute prompt plus completion tokens; 0 for no limit
+ * @param budgetDollars spend allowed per {@code budgetPeriod}; 0 for no budget
+ * @param maxOutputTokens largest {@code max_tokens} a request may ask for, and the value sent upstream
+ *     when a request sets none; 0 for no cap
+ */
+public record ClientKey(
+    String name,
+    String sha256,
+    Set<String> allow,
+    long requestsPerMinute,
+    long tokensPerMinute,
+    double budgetDollars,
+    BudgetPeriod budgetPeriod,
+    int maxOutputTokens) {
+
+  public static final String ANY = "*";
+  public static final String AUTO = "auto";
+
+  public ClientKey {
+    allow = Set.copyOf(allow.stream().map(s -> s.trim().toLowerCase(Locale.ROOT)).toList());
+    if (budgetPeriod == null) {
+      budgetPeriod = BudgetPeriod.DAY;
+    }
+  }
+
+  /** Whether the key may ask for {@code requested} (a model id, a tier name or {@code auto}). */
+  public boolean mayRequest(String requested, Catalog catalog) {
+    if (allow.contains(ANY)) {
+      return true;
+    }
+    String name = requested.toLowerCase(Locale.ROOT);
+    if (allow.contains(name)) {
+      return true;
+    }
+    ModelSpec model = catalog.model(requested);
+    return model != null && maySpendOn(model);
+  }
+
+  /** Whether {@code model} may serve this key's requests, as first choice or as a fallback. */
+  public boolean maySpendOn(ModelSpec model) {
+    return allow.contains(ANY)
+        || allow.contains(model.id().toLowerCase(Locale.ROOT))
+        || allow.contains(model.tier().id());
+  }
+
+  /** True when some listed entry names a model or tier (auto alone would have nothing to route to). */
+  boolean allowsSomeModel() {
+    return allow.stream().anyMatch(entry -> !entry.equals(AUTO));
+  }
+
+  static boolean isTierName(String entry) {
+    return Tier.fromId(entry) != null;
+  }
+
+  @Override
+  public String toString() {
+    // The hash is not a secret, but there is no reason to print it either.
+    return "ClientKey[" + name + "]";
+  }
+}

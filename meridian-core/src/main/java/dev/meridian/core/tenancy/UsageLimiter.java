@@ -1,0 +1,307 @@
+package dev.meridian.core.tenancy;
+
+import dev.meridian.core.openai.OpenAiError;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Per-key request, token and dollar limits, held for the whole cluster without a remote call per
+ * request. Each node counts what it admits; every sync interval it publishes its own counts
+ * ({@link #changedCounters}) and learns the other nodes' ({@link #rebalance}).
+ *
+ * <p>Requests per minute are split, not just summed: at each rebalance a node may admit its own count
+ * plus a 1/N share of what the cluster has left this minute (N nodes, remainders to the lowest
+ * indexes). The shares add up to the limit, so nodes that see each other's latest counts cannot
+ * overshoot it together. Tokens and dollars are known only once a response ends, so they are checked
+ * against the last known cluster total and can overshoot by what is in flight (docs/security.md has the
+ * bounds). Windows are calendar minutes (UTC) and budget periods calendar days or months (UTC), so
+ * every node agrees on when they reset.
+ *
+ * <p>Thread-safe: router instances on several event loops admit and charge concurrently; each key's
+ * counts sit behind their own short lock.
+ */
+public final class UsageLimiter {
+  /** What the other nodes sharing the limits have published. */
+  public interface ClusterView {
+    /** Nodes sharing the limits, this one included; at least 1. */
+    int nodes();
+
+    /** This node's position among them (0-based), the same order on every node. */
+    int selfIndex();
+
+    /** The sum of the other nodes' published values of one counter; 0 when none. */
+    long othersTotal(String counterId);
+  }
+
+  /** A node on its own: nothing to share with. */
+  public static final ClusterView ALONE =
+      new ClusterView() {
+        @Override
+        public int nodes() {
+          return 1;
+        }
+
+        @Override
+        public int selfIndex() {
+          return 0;
+        }
+
+        @Override
+        public long othersTotal(String counterId) {
+          return 0;
+        }
+      };
+
+  /** One of this node's counts, to publish: an absolute value, so a lost or repeated write is harmless. */
+  public record Counter(String id, long value, long expiresAtMs) {}
+
+  private static final long MINUTE_MS = 60_000;
+  private static final double MICROS_PER_DOLLAR = 1_000_000;
+
+  private final ConcurrentHashMap<String, KeyUsage> usage = new ConcurrentHashMap<>();
+  private volatile int nodes = 1;
+  private volatile int selfIndex;
+
+  /** @param keys the configured keys: their counts are followed from the start, used here or not */
+  public UsageLimiter(java.util.Collection<ClientKey> keys) {
+    for (ClientKey key : keys) {
+      usage.put(key.name(), new KeyUsage(key));
+    }
+  }
+
+  public Admission admit(ClientKey key, long estimatedTokens, long nowMs) {
+    return usage(key).admit(key, Math.max(0, estimatedTokens), nowMs);
+  }
+
+  /** Adds what a finished request used. */
+  public void charge(ClientKey key, long tokens, double dollars, long nowMs) {
+    usage(key).charge(key, Math.max(0, tokens), Math.max(0, Math.round(dollars * MICROS_PER_DOLLAR)), nowMs);
+  }
+
+  /** Dollars this key has spent in its current budget period, on all nodes as far as known. */
+  public double spentDollars(ClientKey key, long nowMs) {
+    return usage(key).spentMicros(key, nowMs) / MICROS_PER_DOLLAR;
+  }
+
+  /** This node's counts that changed since the last call, as absolute values. */
+  public List<Counter> changedCounters(long nowMs) {
+    List<Counter> changed = new ArrayList<>();
+    for (KeyUsage keyUsage : usage.values()) {
+      keyUsage.collectChanged(changed, nowMs);
+    }
+    return changed;
+  }
+
+  /** Takes in the other nodes' counts and recomputes this node's request shares. */
+  public void rebalance(ClusterView view, long nowMs) {
+    nodes = Math.max(1, view.nodes());
+    selfIndex = Math.max(0, Math.min(view.selfIndex(), nodes - 1));
+    for (KeyUsage keyUsage : usage.values()) {
+      keyUsage.rebalance(view, nodes, selfIndex, nowMs);
+    }
+  }
+
+  private KeyUsage usage(ClientKey key) {
+    KeyUsage found = usage.get(key.name());
+    return found != null ? found : usage.computeIfAbsent(key.name(), name -> new KeyUsage(key));
+  }
+
+  /** {@code remaining} split over {@code nodes}: equal parts, the remainder to the lowest indexes. */
+  static long share(long remaining, int nodes, int index) {
+    if (remaining <= 0) {
+      return 0;
+    }
+    return remaining / nodes + (index < remaining % nodes ? 1 : 0);
+  }
+
+  static String requestsId(String name, long minute) {
+    return name + "|r|" + minute;
+  }
+
+  static String tokensId(String name, long minute) {
+    return name + "|t|" + minute;
+  }
+
+  static String spendId(String name, BudgetPeriod period, long periodId) {
+    return name + "|$" + period.id() + "|" + periodId;
+  }
+
+  /** OpenAI's duration style for the reset headers: {@code 1m5s}, {@code 12s}. */
+  static String duration(long seconds) {
+    seconds = Math.max(0, seconds);
+    return seconds >= 60 ? (seconds / 60) + "m" + (seconds % 60) + "s" : seconds + "s";
+  }
+
+  private final class KeyUsage {
+    final String name;
+    /** The key as last configured (a reload can change its limits). */
+    ClientKey key;
+    long minute = Long.MIN_VALUE;
+    long localRequests;
+    long localTokens;
+    long othersRequests;
+    long othersTokens;
+    /** This node's request count may reach this within the current minute. */
+    long requestAllowance;
+    long budgetPeriodId = Long.MIN_VALUE;
+    BudgetPeriod budgetPeriod;
+    long localSpentMicros;
+    long othersSpentMicros;
+    boolean requestsChanged;
+    boolean tokensChanged;
+    boolean spendChanged;
+
+    KeyUsage(ClientKey key) {
+      this.name = key.name();
+      this.key = key;
+    }
+
+    synchronized Admission admit(ClientKey key, long estimatedTokens, long nowMs) {
+      roll(key, nowMs);
+      long secondsToMinuteEnd = ceilSeconds((minute + 1) * MINUTE_MS - nowMs);
+      Map<String, String> headers = new LinkedHashMap<>(8);
+      long budgetMicros = Math.round(key.budgetDollars() * MICROS_PER_DOLLAR);
+      if (budgetMicros > 0 && localSpentMicros + othersSpentMicros >= budgetMicros) {
+        long wait = ceilSeconds(key.budgetPeriod().endMs(nowMs) - nowMs);
+        return refuse(
+            "budget",
+            "insufficient_quota",
+            String.format(
+                Locale.ROOT,
+                "API key '%s' has spent its budget of $%.2f for this %s (spent $%.4f); it resets at 00:00 UTC%s.",
+                name, key.budgetDollars(), key.budgetPeriod().id(),
+                (localSpentMicros + othersSpentMicros) / MICROS_PER_DOLLAR,
+                key.budgetPeriod() == BudgetPeriod.MONTH ? " on the 1st" : ""),
+            wait,
+            headers);
+      }
+      long rpm = key.requestsPerMinute();
+      long clusterRequests = localRequests + othersRequests;
+      if (rpm > 0) {
+        headers.put("x-ratelimit-limit-requests", Long.toString(rpm));
+        headers.put("x-ratelimit-reset-requests", duration(secondsToMinuteEnd));
+      }
+      long tpm = key.tokensPerMinute();
+      long clusterTokens = localTokens + othersTokens;
+      if (tpm > 0) {
+        headers.put("x-ratelimit-limit-tokens", Long.toString(tpm));
+        headers.put("x-ratelimit-remaining-tokens", Long.toString(Math.max(0, tpm - clusterTokens)));
+        headers.put("x-ratelimit-reset-tokens", duration(secondsToMinuteEnd));
+      }
+      if (rpm > 0 && (clusterRequests + 1 > rpm || localRequests + 1 > requestAllowance)) {
+        headers.put("x-ratelimit-remaining-requests", Long.toString(Math.max(0, rpm - clusterRequests)));
+        boolean clusterFull = clusterRequests + 1 > rpm;
+        // When only this node's share is used up, the next rebalance (about a second) brings more.
+        long wait = clusterFull ? secondsToMinuteEnd : 1;
+        return refuse(
+            "requests",
+            "rate_limit_exceeded",
+            "Rate limit reached for API key '" + name + "': " + rpm + " requests per minute. Retry after "
+                + wait + " s.",
+            wait,
+            headers);
+      }
+      if (tpm > 0 && clusterTokens + estimatedTokens > tpm) {
+        String why =
+            estimatedTokens > tpm
+                ? "this request needs about " + estimatedTokens + " tokens, more than the key's " + tpm
+                    + " tokens per minute; shorten the prompt or lower max_tokens"
+                : tpm + " tokens per minute (used " + clusterTokens + ", this request needs about "
+                    + estimatedTokens + ")";
+        return refuse(
+            "tokens", "rate_limit_exceeded", "Rate limit reached for API key '" + name + "': " + why + ".",
+            secondsToMinuteEnd, headers);
+      }
+      localRequests++;
+      requestsChanged = true;
+      if (rpm > 0) {
+        headers.put("x-ratelimit-remaining-requests", Long.toString(Math.max(0, rpm - clusterRequests - 1)));
+      }
+      return new Admission(null, -1, headers);
+    }
+
+    private Admission refuse(String limit, String code, String message, long wait, Map<String, String> headers) {
+      OpenAiError error =
+          new OpenAiError(429, code.equals("insufficient_quota") ? "insufficient_quota" : OpenAiError.RATE_LIMIT,
+              code, message, limit);
+      return new Admission(error, Math.max(1, wait), headers);
+    }
+
+    synchronized void charge(ClientKey key, long tokens, long micros, long nowMs) {
+      roll(key, nowMs);
+      if (tokens > 0) {
+        localTokens += tokens;
+        tokensChanged = true;
+      }
+      if (micros > 0) {
+        localSpentMicros += micros;
+        spendChanged = true;
+      }
+    }
+
+    synchronized long spentMicros(ClientKey key, long nowMs) {
+      roll(key, nowMs);
+      return localSpentMicros + othersSpentMicros;
+    }
+
+    synchronized void collectChanged(List<Counter> out, long nowMs) {
+      long minuteCountersExpire = (minute + 3) * MINUTE_MS;
+      if (requestsChanged) {
+        out.add(new Counter(requestsId(name, minute), localRequests, minuteCountersExpire));
+        requestsChanged = false;
+      }
+      if (tokensChanged) {
+        out.add(new Counter(tokensId(name, minute), localTokens, minuteCountersExpire));
+        tokensChanged = false;
+      }
+      if (spendChanged && budgetPeriod != null) {
+        long expires = budgetPeriod.endMs(nowMs) + 86_400_000L;
+        out.add(new Counter(spendId(name, budgetPeriod, budgetPeriodId), localSpentMicros, expires));
+        spendChanged = false;
+      }
+    }
+
+    synchronized void rebalance(ClusterView view, int nodes, int selfIndex, long nowMs) {
+      // Rolled here too, so a key first used on this node mid-minute already knows what others spent.
+      roll(key, nowMs);
+      othersRequests = view.othersTotal(requestsId(name, minute));
+      othersTokens = view.othersTotal(tokensId(name, minute));
+      if (budgetPeriod != null) {
+        othersSpentMicros = view.othersTotal(spendId(name, budgetPeriod, budgetPeriodId));
+      }
+      requestAllowance =
+          localRequests + share(key.requestsPerMinute() - localRequests - othersRequests, nodes, selfIndex);
+    }
+
+    /** Moves to the current minute and budget period, starting fresh counts when they changed. */
+    private void roll(ClientKey configured, long nowMs) {
+      key = configured;
+      long currentMinute = Math.floorDiv(nowMs, MINUTE_MS);
+      if (currentMinute != minute) {
+        minute = currentMinute;
+        localRequests = 0;
+        localTokens = 0;
+        othersRequests = 0;
+        othersTokens = 0;
+        // Everyone starts the minute at zero, so the even split is exact until the first rebalance.
+        requestAllowance = share(key.requestsPerMinute(), nodes, selfIndex);
+      }
+      BudgetPeriod period = key.budgetPeriod();
+      long periodId = period.periodId(nowMs);
+      if (period != budgetPeriod || periodId != budgetPeriodId) {
+        budgetPeriod = period;
+        budgetPeriodId = periodId;
+        localSpentMicros = 0;
+        othersSpentMicros = 0;
+      }
+    }
+  }
+
+  private static long ceilSeconds(long millis) {
+    return Math.max(0, (millis + 999) / 1000);
+  }
+}
