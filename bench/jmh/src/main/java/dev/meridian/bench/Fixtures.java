@@ -16,7 +16,6 @@ import java.util.Random;
 final class Fixtures {
   private Fixtures() {}
 
-  static final int SYNTHETIC_MODELS = 100;
   static final int SYNTHETIC_REGIONS = 10;
 
   /** The built-in catalog: 15 models in 3 regions (45 endpoints). */
@@ -25,11 +24,13 @@ final class Fixtures {
   }
 
   /**
-   * 1,000 endpoints: 100 models of tier "budget", each served in 10 regions by one provider, so a
-   * request for the tier ranks all 1,000 and a request for one model ranks 10.
+   * {@code endpoints} endpoints (a multiple of 10): endpoints / 10 models of tier "budget", each served
+   * in 10 regions by one provider, so a request for the tier ranks all of them and a request for one
+   * model ranks 10.
    */
-  static Catalog syntheticCatalog() {
-    StringBuilder json = new StringBuilder("{\"version\":\"bench-synthetic-1000\",\"regions\":[");
+  static Catalog syntheticCatalog(int endpoints) {
+    int models = endpoints / SYNTHETIC_REGIONS;
+    StringBuilder json = new StringBuilder("{\"version\":\"bench-synthetic-" + endpoints + "\",\"regions\":[");
     for (int r = 0; r < SYNTHETIC_REGIONS; r++) {
       json.append(r == 0 ? "" : ",").append("{\"id\":\"").append(region(r)).append("\",\"name\":\"R").append(r).append("\"}");
     }
@@ -39,7 +40,7 @@ final class Fixtures {
     }
     json.append("}}],\"models\":[");
     Random random = new Random(7);
-    for (int m = 0; m < SYNTHETIC_MODELS; m++) {
+    for (int m = 0; m < models; m++) {
       json.append(m == 0 ? "" : ",")
           .append("{\"id\":\"").append(model(m)).append("\",\"provider\":\"synth\",\"family\":\"synth\",")
           .append("\"tier\":\"budget\",\"capabilities\":[\"tools\"],\"contextWindow\":131072,")
@@ -56,7 +57,7 @@ final class Fixtures {
   }
 
   static String model(int m) {
-    return String.format("m%03d", m);
+    return m < 1000 ? String.format("m%03d", m) : "m" + m;
   }
 
   /** Every endpoint observed healthy from {@code observer} with a few probes of random TTFT. */

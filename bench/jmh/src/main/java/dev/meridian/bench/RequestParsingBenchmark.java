@@ -2,6 +2,7 @@ package dev.meridian.bench;
 
 import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.ChatRequestParser;
+import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -15,7 +16,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * {@code ChatRequestParser.parse(body)}: JSON parse plus validation of a chat request, as the router
  * does for every request. Bodies: small (~90 B), medium (the HTTP benchmarks' ~670 B request), large
- * (a 40-turn conversation with a tool, ~25 KB).
+ * (a 40-turn conversation with a tool, ~25 KB). {@code upstreamBody}: the body the router sends to
+ * the provider, with the provider's model name, encoded (once per attempt).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -25,6 +27,7 @@ public class RequestParsingBenchmark {
   public String body;
 
   private String json;
+  private ChatRequest parsed;
 
   @Setup
   public void setUp() {
@@ -33,10 +36,16 @@ public class RequestParsingBenchmark {
       case "medium" -> Fixtures.MEDIUM_BODY;
       default -> Fixtures.largeBody();
     };
+    parsed = ChatRequestParser.parse(json);
   }
 
   @Benchmark
   public ChatRequest parse() {
     return ChatRequestParser.parse(json);
+  }
+
+  @Benchmark
+  public Buffer upstreamBody() {
+    return parsed.upstreamBody("Qwen/Qwen3-8B").toBuffer();
   }
 }

@@ -21,18 +21,19 @@ import org.openjdk.jmh.annotations.State;
  *
  * <ul>
  *   <li>{@code catalog=default}: the built-in 15 models x 3 regions (45 endpoints), from us-east.
- *   <li>{@code catalog=synthetic1000}: 100 models x 10 regions (1,000 endpoints), all one tier.
+ *   <li>{@code catalog=syntheticN}: N / 10 models x 10 regions (N endpoints: 100, 1,000, 10,000), all
+ *       one tier; the scale study of docs/performance.md.
  * </ul>
  *
  * {@code model} ranks one model's endpoints (3 or 10), {@code tier} a whole tier (default: the
- * budget tier; synthetic: all 1,000), {@code auto} the cheapest measured tier with the dearer ones as
+ * budget tier; synthetic: all N), {@code auto} the cheapest measured tier with the dearer ones as
  * fallbacks.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class RouteSelectionBenchmark {
-  @Param({"default", "synthetic1000"})
+  @Param({"default", "synthetic100", "synthetic1000", "synthetic10000"})
   public String catalog;
 
   private RouteSelector selector;
@@ -50,9 +51,10 @@ public class RouteSelectionBenchmark {
       region = "us-east";
       model = "qwen3-8b";
     } else {
-      cat = Fixtures.syntheticCatalog();
+      int endpoints = Integer.parseInt(catalog.substring("synthetic".length()));
+      cat = Fixtures.syntheticCatalog(endpoints);
       region = Fixtures.region(0);
-      model = Fixtures.model(42);
+      model = Fixtures.model(Math.min(42, endpoints / Fixtures.SYNTHETIC_REGIONS - 1));
     }
     selector = new RouteSelector(cat, HealthPolicy.DEFAULT);
     snapshot = Fixtures.healthySnapshot(cat, region, nowMs);

@@ -28,6 +28,11 @@ public final class EndpointHealth {
   private final long lastObservedAtMs;
   private final ProbeOutcome lastOutcome;
   private final String lastError;
+  /**
+   * {@link #recentTtftsMs} sorted, built on the first percentile read: routing reads a percentile of
+   * every candidate on every request, and the record never changes.
+   */
+  private volatile double[] sortedTtftsMs;
 
   private EndpointHealth(
       HealthKey key,
@@ -125,8 +130,12 @@ public final class EndpointHealth {
     if (recentTtftsMs.length == 0) {
       return Double.NaN;
     }
-    double[] sorted = recentTtftsMs.clone();
-    Arrays.sort(sorted);
+    double[] sorted = sortedTtftsMs;
+    if (sorted == null) {
+      sorted = recentTtftsMs.clone();
+      Arrays.sort(sorted);
+      sortedTtftsMs = sorted;
+    }
     // The epsilon keeps binary rounding from pushing an exact rank up one (0.07 * 100 = 7.000000000000001).
     int rank = (int) Math.ceil(quantile * sorted.length - 1e-9);
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];

@@ -5,16 +5,23 @@ import dev.meridian.core.catalog.Endpoint;
 import dev.meridian.core.catalog.ModelSpec;
 import dev.meridian.core.catalog.Tier;
 import dev.meridian.core.health.EndpointHealth;
+import dev.meridian.core.health.HealthKey;
 import dev.meridian.core.health.HealthPolicy;
 import dev.meridian.core.health.HealthSnapshot;
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.OpenAiException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Orders the endpoints that may serve a request, lowest expected latency first, from a health snapshot
@@ -47,15 +54,90 @@ public final class RouteSelector {
   public static final String MODEL_NOT_ALLOWED = "model_not_allowed";
 
 
+  /** Observer regions whose health keys are kept; beyond this, keys are built per request. */
+  private static final int MAX_CACHED_OBSERVERS = 64;
+
   private final Catalog catalog;
   private final HealthPolicy healthPolicy;
   private final Classifier classifier;
+  /** Everything about a chain that does not depend on the request, built once per catalog. */
+  private final Map<String, PreparedChain> modelChains = new HashMap<>();
+  private final Map<Tier, PreparedChain> tierChains = new EnumMap<>(Tier.class);
+  /** Whether an endpoint belongs to more than one tier's chain (then auto must de-duplicate). */
+  private final boolean tierChainsOverlap;
+  /** The catalog's endpoints by identity, numbered: the index into the health-key tables. */
+  private final Map<Endpoint, Integer> ordinals = new IdentityHashMap<>();
+  /** Per observer region, the health key of each endpoint (by ordinal), filled as first looked up. */
+  private final Map<String, HealthKey[]> healthKeys = new ConcurrentHashMap<>();
 
   public RouteSelector(Catalog catalog, HealthPolicy healthPolicy) {
     this.catalog = catalog;
     this.healthPolicy = healthPolicy;
     this.classifier = catalog.classifier();
+    for (Endpoint endpoint : catalog.endpoints()) {
+      ordinals.putIfAbsent(endpoint, ordinals.size());
+    }
+    for (ModelSpec model : catalog.models()) {
+      List<ChainStep> chain = chainOr(model.id(), List.of(ChainStep.of(List.of(model.id()))));
+      String reason = "model=" + model.id() + (chain.size() > 1 ? " chain=" + chain.size() : "");
+      modelChains.put(model.id(), prepare(chain, reason));
+    }
+    Map<Endpoint, Tier> tierOf = new IdentityHashMap<>();
+    boolean overlap = false;
+    for (Tier tier : Tier.values()) {
+      PreparedChain chain = prepare(tierChain(tier), "tier=" + tier.id());
+      tierChains.put(tier, chain);
+      for (PreparedStep step : chain.steps()) {
+        for (Endpoint[] endpoints : step.endpoints()) {
+          for (Endpoint endpoint : endpoints) {
+            Tier previous = tierOf.putIfAbsent(endpoint, tier);
+            overlap |= previous != null && previous != tier;
+          }
+        }
+      }
+    }
+    this.tierChainsOverlap = overlap;
   }
+
+  /**
+   * A chain with its models and endpoints resolved. An endpoint listed by an earlier step (a model
+   * named twice) is left out of the later ones, as ranking would skip it there anyway.
+   */
+  private PreparedChain prepare(List<ChainStep> chain, String reason) {
+    Set<String> seen = new HashSet<>();
+    PreparedStep[] steps = new PreparedStep[chain.size()];
+    int capacity = 0;
+    for (int s = 0; s < steps.length; s++) {
+      ChainStep step = chain.get(s);
+      int size = step.models().size();
+      ModelSpec[] models = new ModelSpec[size];
+      Endpoint[][] endpoints = new Endpoint[size][];
+      int[][] endpointOrdinals = new int[size][];
+      for (int m = 0; m < size; m++) {
+        String modelId = step.models().get(m);
+        models[m] = catalog.model(modelId);
+        List<Endpoint> fresh = new ArrayList<>();
+        for (Endpoint endpoint : catalog.endpointsOf(modelId)) {
+          if (seen.add(endpoint.id())) {
+            fresh.add(endpoint);
+          }
+        }
+        endpoints[m] = fresh.toArray(new Endpoint[0]);
+        endpointOrdinals[m] = new int[fresh.size()];
+        for (int e = 0; e < fresh.size(); e++) {
+          Integer ordinal = ordinals.get(fresh.get(e));
+          endpointOrdinals[m][e] = ordinal == null ? -1 : ordinal;
+        }
+        capacity += fresh.size();
+      }
+      steps[s] = new PreparedStep(step, models, endpoints, endpointOrdinals);
+    }
+    return new PreparedChain(chain.size(), steps, capacity, reason);
+  }
+
+  private record PreparedStep(ChainStep step, ModelSpec[] models, Endpoint[][] endpoints, int[][] ordinals) {}
+
+  private record PreparedChain(int size, PreparedStep[] steps, int capacity, String reason) {}
 
   public Classifier classifier() {
     return classifier;
@@ -107,15 +189,15 @@ public final class RouteSelector {
     Exclusions exclusions = new Exclusions(profile, preferences);
     ModelSpec model = catalog.model(requested);
     if (model != null) {
-      List<ChainStep> chain = chainOr(model.id(), List.of(ChainStep.of(List.of(model.id()))));
-      String reason = "model=" + model.id() + (chain.size() > 1 ? " chain=" + chain.size() : "");
-      return plan(requested, rankChain(chain, localRegion, snapshot, blocked, nowMs, exclusions), reason, exclusions, nowMs);
+      PreparedChain chain = modelChains.get(model.id());
+      return plan(requested, rankChain(chain, localRegion, snapshot, blocked, nowMs, exclusions), chain.reason(), exclusions, nowMs);
     }
     String normalized = requested.toLowerCase(Locale.ROOT);
     Tier tier = Tier.fromId(normalized);
     if (tier != null) {
-      List<Candidate> ranked = rankChain(tierChain(tier), localRegion, snapshot, blocked, nowMs, exclusions);
-      return plan(requested, ranked, "tier=" + tier.id(), exclusions, nowMs);
+      PreparedChain chain = tierChains.get(tier);
+      List<Candidate> ranked = rankChain(chain, localRegion, snapshot, blocked, nowMs, exclusions);
+      return plan(requested, ranked, chain.reason(), exclusions, nowMs);
     }
     if (AUTO.equals(normalized)) {
       Classifier.Classification classification =
@@ -154,7 +236,7 @@ public final class RouteSelector {
         continue;
       }
       exclusions.lastChainAdmitted = 0;
-      List<Candidate> ranked = rankChain(tierChain(tier), localRegion, snapshot, blocked, nowMs, exclusions);
+      List<Candidate> ranked = rankChain(tierChains.get(tier), localRegion, snapshot, blocked, nowMs, exclusions);
       byTier.add(ranked);
       // The cheapest tier whose best candidate is measured and meets its step's thresholds.
       if (chosen < 0 && exclusions.lastChainAdmitted > 0 && ranked.get(0).observed()) {
@@ -172,23 +254,23 @@ public final class RouteSelector {
     String why =
         "auto tier=" + Tier.values()[chosen].id()
             + (profile(exclusions) ? " class=" + classification.requestClass().id() + " (" + classification.reason() + ")" : "");
-    List<Candidate> ordered = new ArrayList<>(byTier.get(chosen));
-    Set<String> seen = new HashSet<>();
-    ordered.forEach(c -> seen.add(c.endpoint().id()));
+    int total = 0;
+    for (List<Candidate> ranked : byTier) {
+      total += ranked.size();
+    }
+    List<Candidate> ordered = new ArrayList<>(total);
+    ordered.addAll(byTier.get(chosen));
+    // Only configured chains can share an endpoint between tiers; without that, nothing repeats.
+    Set<String> seen = tierChainsOverlap ? new HashSet<>() : null;
+    if (seen != null) {
+      ordered.forEach(c -> seen.add(c.endpoint().id()));
+    }
     // Escalation goes up: dearer tiers are the fallbacks; cheaper ones only as a last resort.
-    List<Integer> order = new ArrayList<>();
-    for (int i = chosen + 1; i < byTier.size(); i++) {
-      order.add(i);
-    }
-    for (int i = 0; i < chosen; i++) {
-      order.add(i);
-    }
-    for (int i : order) {
-      {
-        for (Candidate candidate : byTier.get(i)) {
-          if (seen.add(candidate.endpoint().id())) {
-            ordered.add(candidate);
-          }
+    for (int k = 0; k < byTier.size() - 1; k++) {
+      int i = k < byTier.size() - 1 - chosen ? chosen + 1 + k : k - (byTier.size() - 1 - chosen);
+      for (Candidate candidate : byTier.get(i)) {
+        if (seen == null || seen.add(candidate.endpoint().id())) {
+          ordered.add(candidate);
         }
       }
     }
@@ -221,40 +303,53 @@ public final class RouteSelector {
     return new RoutePlan(requested, candidates, reason);
   }
 
+  /**
+   * Ranks a chain: each step's candidates sorted within the step, steps in order, then the observed
+   * endpoints that missed their step's thresholds. Candidates go into one array sorted range by range
+   * (the same stable sort a list per step had), and health records are looked up with keys kept per
+   * endpoint: nothing is allocated per endpoint but its candidate.
+   */
   private List<Candidate> rankChain(
-      List<ChainStep> chain,
+      PreparedChain chain,
       String localRegion,
       HealthSnapshot snapshot,
       EndpointBlocklist blocked,
       long nowMs,
       Exclusions exclusions) {
-    List<Candidate> ordered = new ArrayList<>();
-    List<Candidate> tooSlow = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    for (ChainStep step : chain) {
-      List<Candidate> stepCandidates = new ArrayList<>();
-      for (String modelId : step.models()) {
-        ModelSpec model = catalog.model(modelId);
+    Candidate[] ordered = chain.capacity() == 0 ? null : new Candidate[chain.capacity()];
+    int count = 0;
+    Candidate[] tooSlow = null;
+    int slow = 0;
+    boolean anyBlocked = blocked.size() > 0;
+    HealthKey[] keys = chain.capacity() == 0 ? null : healthKeys(localRegion);
+    for (PreparedStep prepared : chain.steps()) {
+      ChainStep step = prepared.step();
+      int stepStart = count;
+      ModelSpec[] models = prepared.models();
+      for (int m = 0; m < models.length; m++) {
+        ModelSpec model = models[m];
         if (!exclusions.admits(model)) {
           continue;
         }
-        for (Endpoint endpoint : catalog.endpointsOf(modelId)) {
-          if (!seen.add(endpoint.id())) {
-            continue;
-          }
+        Endpoint[] endpoints = prepared.endpoints()[m];
+        int[] endpointOrdinals = prepared.ordinals()[m];
+        for (int e = 0; e < endpoints.length; e++) {
+          Endpoint endpoint = endpoints[e];
           exclusions.endpointsConsidered++;
           if (!exclusions.admitsRegion(endpoint.region())) {
             exclusions.endpointsRegionExcluded++;
             continue;
           }
-          EndpointBlocklist.Block block = blocked.blockAt(endpoint.id(), nowMs);
-          if (block != null) {
-            if (block.reason() == EndpointBlocklist.Reason.RATE_LIMITED) {
-              exclusions.earliestRateLimitEndMs = Math.min(exclusions.earliestRateLimitEndMs, block.untilMs());
+          if (anyBlocked) {
+            EndpointBlocklist.Block block = blocked.blockAt(endpoint.id(), nowMs);
+            if (block != null) {
+              if (block.reason() == EndpointBlocklist.Reason.RATE_LIMITED) {
+                exclusions.earliestRateLimitEndMs = Math.min(exclusions.earliestRateLimitEndMs, block.untilMs());
+              }
+              continue;
             }
-            continue;
           }
-          EndpointHealth health = snapshot.get(localRegion, modelId, endpoint.region());
+          EndpointHealth health = snapshot.get(healthKey(keys, endpointOrdinals[e], localRegion, endpoint));
           boolean fresh = health != null && health.isFresh(nowMs, healthPolicy);
           if (fresh && !health.healthy()) {
             continue;
@@ -262,22 +357,63 @@ public final class RouteSelector {
           if (fresh && Double.isFinite(health.ewmaTtftMs())) {
             Candidate candidate = new Candidate(endpoint, health.ewmaTtftMs(), true, tailTtft(health));
             if (step.admits(health.ewmaTtftMs(), health.ewmaTokensPerSecond())) {
-              stepCandidates.add(candidate);
+              ordered[count++] = candidate;
             } else {
-              tooSlow.add(candidate);
+              if (tooSlow == null) {
+                tooSlow = new Candidate[chain.capacity()];
+              }
+              tooSlow[slow++] = candidate;
             }
           } else {
-            stepCandidates.add(new Candidate(endpoint, model.nominalTtftMs(), false, model.nominalTtftMs()));
+            ordered[count++] = new Candidate(endpoint, model.nominalTtftMs(), false, model.nominalTtftMs());
           }
         }
       }
-      stepCandidates.sort(exclusions.order);
-      ordered.addAll(stepCandidates);
+      if (count - stepStart > 1) {
+        Arrays.sort(ordered, stepStart, count, exclusions.order);
+      }
     }
-    exclusions.lastChainAdmitted = ordered.size();
-    tooSlow.sort(exclusions.order);
-    ordered.addAll(tooSlow);
-    return ordered;
+    exclusions.lastChainAdmitted = count;
+    if (slow > 0) {
+      Arrays.sort(tooSlow, 0, slow, exclusions.order);
+      // Each endpoint is in at most one of the two arrays, so both fit in the capacity.
+      System.arraycopy(tooSlow, 0, ordered, count, slow);
+      count += slow;
+    }
+    if (count == 0) {
+      return List.of();
+    }
+    List<Candidate> list = Arrays.asList(ordered);
+    return count == ordered.length ? list : list.subList(0, count);
+  }
+
+  /** This observer region's table of health keys, one slot per catalog endpoint. */
+  private HealthKey[] healthKeys(String localRegion) {
+    HealthKey[] keys = healthKeys.get(localRegion);
+    if (keys == null) {
+      keys = new HealthKey[ordinals.size()];
+      if (healthKeys.size() < MAX_CACHED_OBSERVERS) {
+        HealthKey[] raced = healthKeys.putIfAbsent(localRegion, keys);
+        keys = raced != null ? raced : keys;
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * The key of {@code endpoint}'s record as {@code localRegion} observed it, built on first use (a
+   * racing thread may build an equal one: harmless, the key is immutable).
+   */
+  private static HealthKey healthKey(HealthKey[] keys, int ordinal, String localRegion, Endpoint endpoint) {
+    if (ordinal < 0) {
+      return new HealthKey(localRegion, endpoint.model().id(), endpoint.region());
+    }
+    HealthKey key = keys[ordinal];
+    if (key == null) {
+      key = new HealthKey(localRegion, endpoint.model().id(), endpoint.region());
+      keys[ordinal] = key;
+    }
+    return key;
   }
 
   private static boolean profile(Exclusions exclusions) {
@@ -289,20 +425,56 @@ public final class RouteSelector {
     return health.sampleCount() >= 5 ? health.ttftPercentileMs(0.90) : health.ewmaTtftMs();
   }
 
+  /**
+   * Ranking order per objective. LATENCY: measured before unmeasured, then tail TTFT; COST: output
+   * price, then as LATENCY; BALANCED: measured first, then tail TTFT / reference + output price. Ties
+   * break on the endpoint id. Stateless, so one instance per objective serves every request.
+   */
   static Comparator<Candidate> order(RoutingPreferences.Objective objective) {
-    Comparator<Candidate> measuredFirst = Comparator.comparing((Candidate c) -> !c.observed());
-    Comparator<Candidate> byId = Comparator.comparing(c -> c.endpoint().id());
     return switch (objective) {
-      case LATENCY -> measuredFirst.thenComparingDouble(Candidate::tailTtftMs).thenComparing(byId);
-      case COST -> Comparator.comparingDouble((Candidate c) -> c.endpoint().model().outputDollarsPerMillion())
-          .thenComparing(measuredFirst)
-          .thenComparingDouble(Candidate::tailTtftMs)
-          .thenComparing(byId);
-      case BALANCED -> measuredFirst
-          .thenComparingDouble((Candidate c) -> c.tailTtftMs() / RoutingPreferences.BALANCED_TTFT_REFERENCE_MS
-              + c.endpoint().model().outputDollarsPerMillion())
-          .thenComparing(byId);
+      case LATENCY -> BY_LATENCY;
+      case COST -> BY_COST;
+      case BALANCED -> BY_BALANCED;
     };
+  }
+
+  private static final Comparator<Candidate> BY_LATENCY =
+      (a, b) -> {
+        int c = measuredFirst(a, b);
+        if (c == 0) {
+          c = Double.compare(a.tailTtftMs(), b.tailTtftMs());
+        }
+        return c != 0 ? c : byId(a, b);
+      };
+
+  private static final Comparator<Candidate> BY_COST =
+      (a, b) -> {
+        int c =
+            Double.compare(
+                a.endpoint().model().outputDollarsPerMillion(), b.endpoint().model().outputDollarsPerMillion());
+        return c != 0 ? c : BY_LATENCY.compare(a, b);
+      };
+
+  private static final Comparator<Candidate> BY_BALANCED =
+      (a, b) -> {
+        int c = measuredFirst(a, b);
+        if (c == 0) {
+          c = Double.compare(balancedScore(a), balancedScore(b));
+        }
+        return c != 0 ? c : byId(a, b);
+      };
+
+  private static int measuredFirst(Candidate a, Candidate b) {
+    return Boolean.compare(!a.observed(), !b.observed());
+  }
+
+  private static double balancedScore(Candidate c) {
+    return c.tailTtftMs() / RoutingPreferences.BALANCED_TTFT_REFERENCE_MS
+        + c.endpoint().model().outputDollarsPerMillion();
+  }
+
+  private static int byId(Candidate a, Candidate b) {
+    return a.endpoint().id().compareTo(b.endpoint().id());
   }
 
   /** The request's filters, and what selection left out, to explain an empty result. */
