@@ -33,6 +33,15 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
   private final Catalog catalog;
   private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
   private final Timer overhead;
+  /**
+   * Meters by route, registered on first use and kept: a request then costs a few map reads instead of
+   * building tags and ids and looking the meter up in the registry. Keyed by endpoint id for served
+   * requests, by the bounded requested name for requests no endpoint took (both bounded sets).
+   */
+  private final Map<String, RouteMeters> byEndpoint = new ConcurrentHashMap<>();
+  private final Map<String, RouteMeters> byRequestedName = new ConcurrentHashMap<>();
+  private volatile Counter retriesAttempted;
+  private volatile Counter retriesDenied;
 
   public RouterMetrics(MeterRegistry registry, Catalog catalog) {
     this.registry = registry;
@@ -47,76 +56,225 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
   @Override
   public void onExchange(ExchangeRecord record) {
     Endpoint endpoint = record.endpoint();
-    String model = endpoint != null ? endpoint.model().id() : boundedName(record.requestedModel());
-    String provider = endpoint != null ? endpoint.provider().id() : "none";
-    String region = endpoint != null ? endpoint.region() : "none";
-    String tier = endpoint != null ? endpoint.model().tier().id() : tierOf(record.requestedModel());
-    Tags route = Tags.of("model", model, "provider", provider, "region", region, "tier", tier);
+    RouteMeters route = endpoint != null ? routeOf(endpoint) : routeOf(record.requestedModel());
 
-    Counter.builder("meridian.requests")
-        .description("Client requests by outcome")
-        .tags(route)
-        .tag("outcome", record.outcome())
-        .register(registry)
-        .increment();
-    Timer.builder("meridian.request.duration")
-        .description("Arrival to last byte")
-        .serviceLevelObjectives(LATENCY_BUCKETS)
-        .tags(route)
-        .tag("streamed", Boolean.toString(record.streamed()))
-        .register(registry)
-        .record(record.totalNanos(), TimeUnit.NANOSECONDS);
+    route.requests(record.outcome()).increment();
+    route.duration(record.streamed()).record(record.totalNanos(), TimeUnit.NANOSECONDS);
     if (record.firstByteNanos() >= 0) {
-      Timer.builder("meridian.ttft")
-          .description("Arrival to the first byte sent to the client")
-          .serviceLevelObjectives(LATENCY_BUCKETS)
-          .tags(route)
-          .register(registry)
-          .record(record.firstByteNanos(), TimeUnit.NANOSECONDS);
+      route.ttft().record(record.firstByteNanos(), TimeUnit.NANOSECONDS);
     }
     if (record.overheadNanos() >= 0) {
       overhead.record(record.overheadNanos(), TimeUnit.NANOSECONDS);
     }
     if (endpoint != null && ("ok".equals(record.outcome()) || record.usage().completionTokens() > 0)) {
-      String source = record.usage().estimated() ? "estimated" : "usage";
-      Tags usageTags = Tags.of("model", model, "provider", provider, "source", source);
-      tokens(usageTags, "input", record.usage().promptTokens());
-      tokens(usageTags, "output", record.usage().completionTokens());
-      Counter.builder("meridian.cost.dollars")
-          .description("Tokens times catalog price")
-          .tags("model", model, "provider", provider)
-          .register(registry)
-          .increment(record.costDollars());
+      boolean estimated = record.usage().estimated();
+      long input = record.usage().promptTokens();
+      long output = record.usage().completionTokens();
+      if (input > 0) {
+        route.tokens(estimated, false).increment(input);
+      }
+      if (output > 0) {
+        route.tokens(estimated, true).increment(output);
+      }
+      route.cost().increment(record.costDollars());
     }
     for (ExchangeRecord.AttemptFailure failure : record.failures()) {
-      Endpoint failed = failure.endpoint();
-      Counter.builder("meridian.upstream.errors")
-          .description("Failed upstream attempts by kind")
-          .tags(
-              "model", failed.model().id(),
-              "provider", failed.provider().id(),
-              "region", failed.region(),
-              "kind", failure.kind())
-          .register(registry)
-          .increment();
+      routeOf(failure.endpoint()).upstreamErrors(failure.kind()).increment();
     }
     if (record.fallback()) {
-      Counter.builder("meridian.fallbacks").tags("model", model, "tier", tier).register(registry).increment();
+      route.fallbacks().increment();
     }
     if (record.attempts() > 1) {
-      Counter.builder("meridian.retries").tag("result", "attempted").register(registry).increment(record.attempts() - 1);
+      Counter attempted = retriesAttempted;
+      if (attempted == null) {
+        attempted = retriesAttempted = Counter.builder("meridian.retries").tag("result", "attempted").register(registry);
+      }
+      attempted.increment(record.attempts() - 1);
     }
     if (record.retriesDenied() > 0) {
-      Counter.builder("meridian.retries").tag("result", "denied_by_budget").register(registry).increment(record.retriesDenied());
+      Counter denied = retriesDenied;
+      if (denied == null) {
+        denied = retriesDenied = Counter.builder("meridian.retries").tag("result", "denied_by_budget").register(registry);
+      }
+      denied.increment(record.retriesDenied());
     }
     if (!"none".equals(record.hedge())) {
-      Counter.builder("meridian.hedges").tags("model", model, "result", record.hedge()).register(registry).increment();
+      route.hedges(record.hedge()).increment();
     }
   }
 
-  private void tokens(Tags tags, String direction, long count) {
-    if (count > 0) {
-      Counter.builder("meridian.tokens").tags(tags).tag("direction", direction).register(registry).increment(count);
+  private RouteMeters routeOf(Endpoint endpoint) {
+    RouteMeters route = byEndpoint.get(endpoint.id());
+    if (route == null || !route.matches(endpoint)) {
+      // New, or the catalog changed what serves this id: labels follow the endpoint as it is now.
+      route =
+          new RouteMeters(
+              endpoint.model().id(), endpoint.provider().id(), endpoint.region(), endpoint.model().tier().id());
+      byEndpoint.put(endpoint.id(), route);
+    }
+    return route;
+  }
+
+  private RouteMeters routeOf(String requested) {
+    // tierOf is a function of the bounded name (a model's tier, a tier's own id, else none).
+    String model = boundedName(requested);
+    RouteMeters route = byRequestedName.get(model);
+    if (route == null) {
+      route = byRequestedName.computeIfAbsent(model, m -> new RouteMeters(m, "none", "none", tierOf(requested)));
+    }
+    return route;
+  }
+
+  /**
+   * The meters of one (model, provider, region, tier) label set, each registered with the registry the
+   * first time it is needed, exactly as a per-request {@code builder(...).register(registry)} would
+   * have: same names, descriptions, tags and buckets, and no series before its first sample.
+   */
+  private final class RouteMeters {
+    final String model;
+    final String provider;
+    final String region;
+    final String tier;
+    final Tags tags;
+    final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
+    final Map<String, Counter> hedges = new ConcurrentHashMap<>();
+    /** [estimated][output]. */
+    final Counter[][] tokens = new Counter[2][2];
+    volatile Timer durationStreamed;
+    volatile Timer durationNotStreamed;
+    volatile Timer ttft;
+    volatile Counter cost;
+    volatile Counter fallbacks;
+
+    RouteMeters(String model, String provider, String region, String tier) {
+      this.model = model;
+      this.provider = provider;
+      this.region = region;
+      this.tier = tier;
+      this.tags = Tags.of("model", model, "provider", provider, "region", region, "tier", tier);
+    }
+
+    boolean matches(Endpoint endpoint) {
+      return model.equals(endpoint.model().id())
+          && provider.equals(endpoint.provider().id())
+          && region.equals(endpoint.region())
+          && tier.equals(endpoint.model().tier().id());
+    }
+
+    Counter requests(String outcome) {
+      Counter counter = requests.get(outcome);
+      if (counter == null) {
+        counter =
+            requests.computeIfAbsent(
+                outcome,
+                o ->
+                    Counter.builder("meridian.requests")
+                        .description("Client requests by outcome")
+                        .tags(tags)
+                        .tag("outcome", o)
+                        .register(registry));
+      }
+      return counter;
+    }
+
+    Timer duration(boolean streamed) {
+      Timer timer = streamed ? durationStreamed : durationNotStreamed;
+      if (timer == null) {
+        timer =
+            Timer.builder("meridian.request.duration")
+                .description("Arrival to last byte")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .tags(tags)
+                .tag("streamed", Boolean.toString(streamed))
+                .register(registry);
+        if (streamed) {
+          durationStreamed = timer;
+        } else {
+          durationNotStreamed = timer;
+        }
+      }
+      return timer;
+    }
+
+    Timer ttft() {
+      Timer timer = ttft;
+      if (timer == null) {
+        timer =
+            ttft =
+                Timer.builder("meridian.ttft")
+                    .description("Arrival to the first byte sent to the client")
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .tags(tags)
+                    .register(registry);
+      }
+      return timer;
+    }
+
+    Counter tokens(boolean estimated, boolean output) {
+      Counter[] bySource = tokens[estimated ? 1 : 0];
+      int i = output ? 1 : 0;
+      Counter counter;
+      synchronized (bySource) {
+        counter = bySource[i];
+      }
+      if (counter == null) {
+        counter =
+            Counter.builder("meridian.tokens")
+                .tags("model", model, "provider", provider, "source", estimated ? "estimated" : "usage")
+                .tag("direction", output ? "output" : "input")
+                .register(registry);
+        synchronized (bySource) {
+          bySource[i] = counter;
+        }
+      }
+      return counter;
+    }
+
+    Counter cost() {
+      Counter counter = cost;
+      if (counter == null) {
+        counter =
+            cost =
+                Counter.builder("meridian.cost.dollars")
+                    .description("Tokens times catalog price")
+                    .tags("model", model, "provider", provider)
+                    .register(registry);
+      }
+      return counter;
+    }
+
+    Counter upstreamErrors(String kind) {
+      Counter counter = upstreamErrors.get(kind);
+      if (counter == null) {
+        counter =
+            upstreamErrors.computeIfAbsent(
+                kind,
+                k ->
+                    Counter.builder("meridian.upstream.errors")
+                        .description("Failed upstream attempts by kind")
+                        .tags("model", model, "provider", provider, "region", region, "kind", k)
+                        .register(registry));
+      }
+      return counter;
+    }
+
+    Counter fallbacks() {
+      Counter counter = fallbacks;
+      if (counter == null) {
+        counter = fallbacks = Counter.builder("meridian.fallbacks").tags("model", model, "tier", tier).register(registry);
+      }
+      return counter;
+    }
+
+    Counter hedges(String result) {
+      Counter counter = hedges.get(result);
+      if (counter == null) {
+        counter =
+            hedges.computeIfAbsent(
+                result, r -> Counter.builder("meridian.hedges").tags("model", model, "result", r).register(registry));
+      }
+      return counter;
     }
   }
 
