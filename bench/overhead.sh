@@ -52,7 +52,7 @@ EOF
 
 ROUTER_URL="http://127.0.0.1:$ROUTER_PORT/v1/chat/completions"
 # Send the direct requests to the very endpoint the router picked, so both paths do the same work.
-route_headers="$(curl -fsS -D - -o "$RUN_DIR/router-reply.json" -H 'content-type: application/json' --data-binary @"$BODY" "$ROUTER_URL")"
+route_headers="$(curl -fsS -D - -o "$RUN_DIR/router-reply.json" -H 'content-type: application/json' -H "$MERIDIAN_AUTH_HEADER" --data-binary @"$BODY" "$ROUTER_URL")"
 ROUTE_REGION="$(printf '%s' "$route_headers" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-meridian-region" { print $2 }')"
 ROUTE_PROVIDER="$(printf '%s' "$route_headers" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-meridian-provider" { print $2 }')"
 [[ -n "$ROUTE_REGION" && -n "$ROUTE_PROVIDER" ]] || die "router reply carries no x-meridian-region/provider"
@@ -64,7 +64,9 @@ log "meridian: $ROUTER_URL -> $ROUTE_REGION/$ROUTE_PROVIDER ($(wc -c <"$RUN_DIR/
 # Same simulated caller region as the router's requests carry (a no-op at latency scale 0).
 DIRECT_HEADERS="$RUN_DIR/direct-headers"
 echo "x-meridian-router-region: us-east" >"$DIRECT_HEADERS"
-target_headers() { [[ "$1" == direct ]] && echo "$DIRECT_HEADERS" || echo ""; }
+ROUTER_HEADERS="$RUN_DIR/router-headers"
+echo "$MERIDIAN_AUTH_HEADER" >"$ROUTER_HEADERS"
+target_headers() { [[ "$1" == direct ]] && echo "$DIRECT_HEADERS" || echo "$ROUTER_HEADERS"; }
 
 target_url() { [[ "$1" == direct ]] && echo "$DIRECT_URL" || echo "$ROUTER_URL"; }
 
@@ -87,7 +89,7 @@ measure() {
       if [[ "$target" == direct ]]; then
         h2load_rate "$url" "$RATE" "$RATE_CLIENTS" "$RATE_S" "$BODY" "$out.h2.log" -H "x-meridian-router-region: us-east"
       else
-        h2load_rate "$url" "$RATE" "$RATE_CLIENTS" "$RATE_S" "$BODY" "$out.h2.log"
+        h2load_rate "$url" "$RATE" "$RATE_CLIENTS" "$RATE_S" "$BODY" "$out.h2.log" -H "$MERIDIAN_AUTH_HEADER"
       fi
       node "$LIB/h2log.js" "$out.h2.log" "$RATE_CLIENTS" $((RATE / RATE_CLIENTS)) >"$out.gen.json"
       gen="$out.gen.json" ;;

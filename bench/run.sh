@@ -176,6 +176,7 @@ headers_file() { # headers_file TARGET SIM_PORT ENDPOINT_BASE -> path of a "name
   # The simulator charges the simulated round trip between the caller's region (this header, which
   # Meridian sends for itself) and the endpoint's region: every target pays the same one.
   [[ "$1" != meridian ]] && echo "x-meridian-router-region: us-east" >>"$f"
+  [[ "$1" == meridian ]] && echo "$MERIDIAN_AUTH_HEADER" >>"$f"
   if [[ "$1" == portkey ]]; then
     printf 'x-portkey-provider: openai\nx-portkey-custom-host: http://127.0.0.1:%s%s\nauthorization: Bearer sk-bench-not-a-key\nx-portkey-forward-headers: x-meridian-router-region\n' "$2" "$3" >>"$f"
   fi
@@ -198,7 +199,7 @@ start_all() {
     PID[meridian]=$ROUTER_PID URL[meridian]="http://127.0.0.1:${PORT[meridian]}/v1/chat/completions"
     wait_http "http://127.0.0.1:${PORT[meridian]}/readyz" "$ROUTER_PID" 120
     local h
-    h="$(curl -fsS -D - -o /dev/null -H 'content-type: application/json' --data-binary @"$body" "${URL[meridian]}" | tr -d '\r')"
+    h="$(curl -fsS -D - -o /dev/null -H 'content-type: application/json' -H "$MERIDIAN_AUTH_HEADER" --data-binary @"$body" "${URL[meridian]}" | tr -d '\r')"
     ROUTE_REGION="$(awk -F': ' 'tolower($1)=="x-meridian-region" { print $2 }' <<<"$h")"
     ROUTE_PROVIDER="$(awk -F': ' 'tolower($1)=="x-meridian-provider" { print $2 }' <<<"$h")"
   else

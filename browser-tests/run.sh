@@ -89,7 +89,7 @@ log "ready"
 # --- traffic, then one endpoint down ------------------------------------------------------------
 for model in auto deepseek-v4-flash premium budget auto; do
   code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$BASE/v1/chat/completions" \
-    -H 'content-type: application/json' \
+    -H 'content-type: application/json' -H 'authorization: Bearer sk-meridian-demo-key' \
     -d "{\"model\":\"$model\",\"messages\":[{\"role\":\"user\",\"content\":\"status page test\"}]}")"
   [[ "$code" == 200 ]] || { log "request for $model answered $code"; exit 1; }
 done

@@ -53,6 +53,10 @@ import java.util.function.Predicate;
  * by the faulted endpoint or node.
  */
 public class LoadDriver {
+  /** Client key sent to the routers: MERIDIAN_API_KEY, else the embedded default's public demo key. */
+  static final String API_KEY =
+      System.getenv().getOrDefault("MERIDIAN_API_KEY", "sk-meridian-demo-key");
+
   public static void main(String[] args) throws Exception {
     if (args.length == 0) {
       usage();
@@ -237,6 +241,7 @@ public class LoadDriver {
       HttpRequest request = HttpRequest.newBuilder(uri)
           .timeout(Duration.ofMillis(timeoutMs))
           .header("content-type", "application/json")
+          .header("authorization", "Bearer " + API_KEY)
           .POST(HttpRequest.BodyPublishers.ofString(body))
           .build();
       long startMs = System.currentTimeMillis();

@@ -169,7 +169,7 @@ start_simulator() {
 start_router() { # start_router REGION
   local region="$1"
   java "${HZ_OPENS[@]}" "${JAVA_OPTS[@]}" -jar "$JAR" router --region "$region" --port "${ROUTER_PORT[$region]}" \
-    --simulator-url "$SIM" --probe-interval-ms "$PROBE_MS" "${CATALOG_ARGS[@]}" \
+    --simulator-url "$SIM" --probe-interval-ms "$PROBE_MS" "${CATALOG_ARGS[@]}" --keys-file demo \
     >>"$OUT/logs/router-$region.log" 2>&1 &
   PIDS[$region]=$!
 }
@@ -234,7 +234,7 @@ at() { # at PERMILLE: sleep until PERMILLE/1000 x DURATION seconds after the loa
 at 150
 PRIMARY=$(for _ in 1 2 3; do
   curl -s -o /dev/null -D - --max-time 10 "http://127.0.0.1:${ROUTER_PORT[us-east]}/v1/chat/completions" \
-    -H 'content-type: application/json' \
+    -H 'content-type: application/json' -H 'authorization: Bearer sk-meridian-demo-key' \
     -d '{"model":"deepseek-v4-flash","max_tokens":8,"messages":[{"role":"user","content":"which region?"}]}' \
     | tr -d '\r' | awk -F': ' 'tolower($1) == "x-meridian-region" { print $2 }' || true
 done | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2 }' || true)

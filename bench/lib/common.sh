@@ -126,11 +126,15 @@ start_simulator() { # start_simulator PORT LATENCY_SCALE
   SIM_PID=$LAST_PID
 }
 
+# Benchmarks authenticate like clients do (the public demo key), so the key check counts in the overhead.
+MERIDIAN_AUTH_HEADER="authorization: Bearer sk-meridian-demo-key"
+
 start_router() { # start_router PORT SIMULATOR_PORT [extra flags]
   local port="$1" sim="$2"; shift 2
   # shellcheck disable=SC2086
   start_bg router "$WORK/router.log" java "${HZ_OPENS[@]}" ${JAVA_OPTS:--Xms256m} -jar "$JAR" \
-    router --standalone --port "$port" --simulator-url "http://127.0.0.1:$sim" --region us-east "$@"
+    router --standalone --port "$port" --simulator-url "http://127.0.0.1:$sim" --region us-east \
+    --keys-file demo "$@"
   ROUTER_PID=$LAST_PID
 }
 

@@ -45,6 +45,10 @@ import java.util.regex.Pattern;
  * </pre>
  */
 public final class SavingsReport {
+  /** Client key sent to the routers: MERIDIAN_API_KEY, else the embedded default's public demo key. */
+  static final String API_KEY =
+      System.getenv().getOrDefault("MERIDIAN_API_KEY", "sk-meridian-demo-key");
+
 
   // ------------------------------------------------------------------------------------------------
   // Options
@@ -567,6 +571,7 @@ public final class SavingsReport {
     HttpRequest request = HttpRequest.newBuilder(URI.create(o.router + "/v1/chat/completions"))
         .timeout(Duration.ofSeconds(o.timeoutS))
         .header("content-type", "application/json")
+        .header("authorization", "Bearer " + API_KEY)
         .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
         .build();
     long start = System.nanoTime();

@@ -30,6 +30,10 @@ public final class Main {
       System.exit(dev.meridian.launcher.bench.EndpointBench.run(config.commandArgs(), env));
       return;
     }
+    if (config.command() == MeridianConfig.Command.KEYS) {
+      System.exit(KeysCommand.run(config.commandArgs(), System.in, System.out, System.err));
+      return;
+    }
     if (config.command() == MeridianConfig.Command.HELP) {
       System.out.print(MeridianConfig.help());
       return;

@@ -16,6 +16,7 @@ public final class MeridianConfig {
     ROUTER,
     SIMULATOR,
     BENCH,
+    KEYS,
     HELP
   }
 
@@ -27,6 +28,12 @@ public final class MeridianConfig {
           new Setting("region", "MERIDIAN_REGION", "us-east", "region this router serves and probes from"),
           new Setting("host", "MERIDIAN_HOST", "127.0.0.1", "address the router binds (0.0.0.0 in pods)"),
           new Setting("port", "MERIDIAN_PORT", "8080", "router HTTP port"),
+          new Setting("auth", "MERIDIAN_AUTH", "keys", "keys: clients need a key from --keys-file; open: no client authentication (only behind something that authenticates)"),
+          new Setting("keys-file", "MERIDIAN_KEYS_FILE", "", "client keys JSON, hashes only (docs/security.md); 'demo' = the public demo keys, the embedded default"),
+          new Setting("keys-reload-ms", "MERIDIAN_KEYS_RELOAD_MS", "2000", "how often the keys file is checked for changes (0 = never)"),
+          new Setting("usage-sync-ms", "MERIDIAN_USAGE_SYNC_MS", "1000", "how often nodes share client-key usage (rate limits and budgets) through the cluster"),
+          new Setting("admin-port", "MERIDIAN_ADMIN_PORT", "-1", "serve /metrics and /status on this port instead of the client port (-1 = the client port)"),
+          new Setting("admin-host", "MERIDIAN_ADMIN_HOST", "", "address of the admin port (default: --host)"),
           new Setting("catalog", "MERIDIAN_CATALOG", "", "catalog JSON file (default: the built-in 15-model catalog)"),
           new Setting("catalog-reload-ms", "MERIDIAN_CATALOG_RELOAD_MS", "2000", "how often the catalog file is checked for changes (0 = never)"),
           new Setting("probe-interval-ms", "MERIDIAN_PROBE_INTERVAL_MS", "30000", "health probe interval per endpoint"),
@@ -86,6 +93,9 @@ public final class MeridianConfig {
       // The endpoint benchmark parses its own flags (bin/meridian bench --help).
       return new MeridianConfig(Command.BENCH, values, rest.subList(1, rest.size()));
     }
+    if (!rest.isEmpty() && rest.get(0).equalsIgnoreCase("keys")) {
+      return new MeridianConfig(Command.KEYS, values, rest.subList(1, rest.size()));
+    }
     if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
       command = switch (rest.remove(0).toLowerCase(Locale.ROOT)) {
         case "embedded", "start" -> Command.EMBEDDED;
@@ -93,7 +103,7 @@ public final class MeridianConfig {
         case "simulator" -> Command.SIMULATOR;
         case "help" -> Command.HELP;
         default -> throw new IllegalArgumentException(
-            "unknown command '" + args[0] + "' (expected embedded, router, simulator or help)");
+            "unknown command '" + args[0] + "' (expected embedded, router, simulator, bench, keys or help)");
       };
     }
     for (int i = 0; i < rest.size(); i++) {
@@ -137,6 +147,10 @@ public final class MeridianConfig {
     latencyScale();
     breakerFailureRate();
     retryBudgetRatio();
+    adminPort();
+    keysReloadMs();
+    usageSyncMs();
+    authOpen();
     if (region().isBlank()) {
       throw new IllegalArgumentException("--region must not be empty");
     }
@@ -145,11 +159,12 @@ public final class MeridianConfig {
   public static String help() {
     StringBuilder text =
         new StringBuilder(
-            "Usage: bin/meridian [embedded|router|simulator|bench|help] [--flag value ...]\n\n"
+            "Usage: bin/meridian [embedded|router|simulator|bench|keys|help] [--flag value ...]\n\n"
                 + "  embedded   (default) simulated providers in three regions + a router and health prober\n"
                 + "  router     a router and health prober only, e.g. a second region joining the cluster\n"
                 + "  simulator  the simulated providers only, to measure other gateways against\n"
-                + "  bench      measure TTFT, tokens/s and price of OpenAI-compatible endpoints (bench --help)\n\n"
+                + "  bench      measure TTFT, tokens/s and price of OpenAI-compatible endpoints (bench --help)\n"
+                + "  keys       new [--name N]: a new client key and its keys-file entry; hash: the SHA-256 of a key read from stdin\n\n"
                 + "Flags (environment variable in brackets):\n");
     for (Setting setting : SETTINGS) {
       text.append(String.format(Locale.ROOT, "  --%-24s %s [%s, default %s]%n",
@@ -165,6 +180,19 @@ public final class MeridianConfig {
   public String host() { return values.get("host"); }
   public int port() { return intValue("port", 0, 65535); }
   public String catalogPath() { return values.get("catalog"); }
+  public String keysFile() { return values.get("keys-file").trim(); }
+  public long keysReloadMs() { return longValue("keys-reload-ms", 0); }
+  public long usageSyncMs() { return longValue("usage-sync-ms", 100); }
+  public int adminPort() { return (int) Math.min(65535, longValue("admin-port", -1)); }
+  public String adminHost() { return values.get("admin-host").isBlank() ? host() : values.get("admin-host").trim(); }
+  /** True for --auth open; false for keys. */
+  public boolean authOpen() {
+    return switch (values.get("auth").trim().toLowerCase(Locale.ROOT)) {
+      case "open" -> true;
+      case "keys" -> false;
+      default -> throw new IllegalArgumentException("--auth must be 'keys' or 'open', got '" + values.get("auth") + "'");
+    };
+  }
   public long catalogReloadMs() { return longValue("catalog-reload-ms", 0); }
   public long probeIntervalMs() { return longValue("probe-interval-ms", 100); }
   public long probeTimeoutMs() { return longValue("probe-timeout-ms", 100); }

@@ -68,6 +68,9 @@ public final class MeridianNode {
   private HealthOptions healthOptions;
   private RegionMembership membership;
   private ApiKeys apiKeys;
+  private dev.meridian.router.AccessControl access;
+  private ClusterUsageSync usageSync;
+  private long keysWatchTimer = -1;
 
   /** Null when standalone. */
   private final HazelcastClusterManager clusterManager;
@@ -118,6 +121,19 @@ public final class MeridianNode {
   }
 
   private Future<Void> startComponents(Map<String, String> env, ExchangeListener listener) {
+    if (config.command() == MeridianConfig.Command.EMBEDDED || config.command() == MeridianConfig.Command.ROUTER) {
+      try {
+        access = ClientAccess.resolve(config);
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(e);
+      }
+      if (access.isOpen()) {
+        LOG.warn("client authentication is OFF (--auth open): every caller that reaches port {} spends provider credit",
+            config.port());
+      } else if (config.keysFile().equals(ClientAccess.DEMO) && config.command() == MeridianConfig.Command.ROUTER) {
+        LOG.warn("this router accepts the PUBLIC demo keys (--keys-file demo): for tests and benchmarks only");
+      }
+    }
     Catalog loaded =
         config.catalogPath().isBlank()
             ? CatalogLoader.loadDefault()
@@ -133,7 +149,7 @@ public final class MeridianNode {
         adapt = this::rebaseIfAsked;
         yield startRouting(adapt.apply(loaded), listener);
       }
-      case HELP, BENCH -> Future.failedFuture(new IllegalStateException(config.command() + " is not a node"));
+      case HELP, BENCH, KEYS -> Future.failedFuture(new IllegalStateException(config.command() + " is not a node"));
     };
   }
 
@@ -184,7 +200,9 @@ public final class MeridianNode {
             .setFirstTokenTimeoutMs(config.firstTokenTimeoutMs())
             .setIdleTimeoutMs(config.idleTimeoutMs())
             .setRequestTimeoutMs(config.requestTimeoutMs())
-            .setMaxBodyBytes(config.maxBodyBytes());
+            .setMaxBodyBytes(config.maxBodyBytes())
+            .setAdminPort(config.adminPort())
+            .setAdminHost(config.adminHost());
     apiKeys = ApiKeys.fromEnvironment();
     rules = new RoutingRules(routed, policy);
     resilience =
@@ -207,6 +225,7 @@ public final class MeridianNode {
     return store
         .start()
         .compose(started -> resilience.start())
+        .compose(started -> startUsageSync())
         .compose(
             started -> {
               healthVerticle = new HealthVerticle(routed, healthOptions, store, membership, apiKeys);
@@ -221,12 +240,14 @@ public final class MeridianNode {
                                   routed, routerOptions, healthState, policy, apiKeys, ready::get, measured, resilience)
                               .withMetrics(registry)
                               .withGate(gate)
-                              .withRules(rules);
+                              .withRules(rules)
+                              .withAccess(access);
                       routers.add(router);
                       return router;
                     },
                     new DeploymentOptions().setInstances(config.routerInstances())))
         .onSuccess(routerId -> watchCatalog())
+        .onSuccess(routerId -> watchKeys())
         .onSuccess(
             routerId ->
                 healthVerticle
@@ -239,6 +260,66 @@ public final class MeridianNode {
                               healthState.current().size());
                         }))
         .mapEmpty();
+  }
+
+  /** Shares client-key usage with the other nodes, so limits and budgets hold cluster-wide. */
+  private Future<Void> startUsageSync() {
+    if (clusterManager == null || access.isOpen()) {
+      return Future.succeededFuture();
+    }
+    usageSync =
+        new ClusterUsageSync(vertx, clusterManager.getHazelcastInstance(), access.limiter(), config.usageSyncMs());
+    return usageSync.start();
+  }
+
+  /**
+   * Re-reads the keys file when its content changes (a rotated Kubernetes Secret, a revoked key): a
+   * valid file replaces the keys at once, counts carry on; a bad one keeps the old keys and says why.
+   */
+  private void watchKeys() {
+    String file = config.keysFile();
+    if (access.isOpen() || file.isBlank() || file.equals(ClientAccess.DEMO) || config.keysReloadMs() == 0) {
+      return;
+    }
+    Path path = Path.of(file);
+    io.micrometer.core.instrument.Counter applied =
+        io.micrometer.core.instrument.Counter.builder("meridian.keys.reloads").tag("result", "applied").register(registry);
+    io.micrometer.core.instrument.Counter rejected =
+        io.micrometer.core.instrument.Counter.builder("meridian.keys.reloads").tag("result", "rejected").register(registry);
+    String[] lastContent = {contentHash(path)};
+    keysWatchTimer = vertx.setPeriodic(config.keysReloadMs(), id ->
+        vertx.executeBlocking(() -> {
+              String hash = contentHash(path);
+              if (hash == null || hash.equals(lastContent[0])) {
+                return null;
+              }
+              lastContent[0] = hash;
+              return ClientAccess.load(path);
+            }, false)
+            .onSuccess(keys -> {
+              if (keys != null) {
+                access.replaceKeys(keys);
+                applied.increment();
+                LOG.info("client keys reloaded from {}: {} keys", path, keys.size());
+              }
+            })
+            .onFailure(error -> {
+              rejected.increment();
+              LOG.error("keys file {} changed but was rejected, keeping the previous keys: {}", path, error.getMessage());
+            }));
+  }
+
+  private static String contentHash(Path path) {
+    try {
+      return dev.meridian.core.tenancy.KeyHash.sha256Hex(java.nio.file.Files.readString(path));
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** Who may call this node's routers; null for the simulator command. */
+  public dev.meridian.router.AccessControl access() {
+    return access;
   }
 
   /** Reloads the catalog file on change, when one was given (the built-in catalog cannot change). */

@@ -48,7 +48,8 @@ class GracefulDrainTest {
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
     HttpClientResponse stream = client
         .request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(node.routerPort())
-            .setURI("/v1/chat/completions").putHeader("content-type", "application/json"))
+            .setURI("/v1/chat/completions").putHeader("content-type", "application/json")
+            .putHeader("authorization", NodeTestSupport.DEMO_AUTH))
         .compose(request -> request.send(body.toBuffer()).map(r -> (HttpClientResponse) r.pause()))
         .await(20, TimeUnit.SECONDS);
     Buffer received = Buffer.buffer();

@@ -117,6 +117,7 @@ final class LoadLoops {
             .setPort(port)
             .setURI("/v1/chat/completions")
             .putHeader("content-type", "application/json")
+            .putHeader("authorization", NodeTestSupport.DEMO_AUTH)
             .setConnectTimeout(5_000)
             .setIdleTimeout(15_000);
     return client

@@ -57,7 +57,15 @@ final class NodeTestSupport {
     return file;
   }
 
+  /** What the tests send as client key: the embedded default's public demo key. */
+  static final String DEMO_AUTH = "Bearer " + ClientAccess.DEMO_KEY;
+
   static MeridianNode start(List<String> args, Map<String, String> env) throws Exception {
+    if (!args.isEmpty() && args.get(0).equals("router") && !args.contains("--keys-file") && !args.contains("--auth")) {
+      // A router refuses to start without keys; these tests use the demo ones.
+      args = new java.util.ArrayList<>(args);
+      args.addAll(List.of("--keys-file", ClientAccess.DEMO));
+    }
     MeridianConfig config = MeridianConfig.parse(args.toArray(String[]::new), env);
     return MeridianNode.start(config, env, ExchangeListener.NONE).await(60, TimeUnit.SECONDS);
   }
@@ -81,7 +89,8 @@ final class NodeTestSupport {
             .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
     return onContext(client, () -> client
         .request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-            .setURI("/v1/chat/completions").putHeader("content-type", "application/json"))
+            .setURI("/v1/chat/completions").putHeader("content-type", "application/json")
+            .putHeader("authorization", DEMO_AUTH))
         .compose(request -> request.send(body.toBuffer()))
         .compose(response -> response.body().map(b -> toReply(response, b))))
         .await(20, TimeUnit.SECONDS);
@@ -89,7 +98,8 @@ final class NodeTestSupport {
 
   static Future<Buffer> admin(HttpClient client, int port, HttpMethod method, String path, JsonObject body) {
     return onContext(client, () -> client
-        .request(new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path))
+        .request(new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(port).setURI(path)
+            .putHeader("authorization", DEMO_AUTH))
         .compose(request -> body == null ? request.send() : request.send(body.toBuffer()))
         .compose(HttpClientResponse::body));
   }

@@ -67,7 +67,8 @@ final class TestHttp implements AutoCloseable {
             .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
     RequestOptions options =
         new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-            .setURI("/v1/chat/completions").putHeader("content-type", "application/json");
+            .setURI("/v1/chat/completions").putHeader("content-type", "application/json")
+            .putHeader("authorization", NodeTestSupport.DEMO_AUTH);
     headers.forEach(options::putHeader);
     return await(
         () -> client.request(options)

@@ -9,6 +9,11 @@ import dev.meridian.core.routing.RequestProfile;
 import dev.meridian.core.routing.RoutingPreferences;
 import dev.meridian.core.routing.RoutePlan;
 import dev.meridian.core.routing.RoutingRules;
+import dev.meridian.core.routing.RouteSelector;
+import dev.meridian.core.openai.OpenAiError;
+import dev.meridian.core.openai.OpenAiException;
+import dev.meridian.core.tenancy.Admission;
+import dev.meridian.core.tenancy.ClientKey;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,8 +38,12 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
   private final Deadlines configuredDeadlines;
   private final RequestGate gate;
   private final LongSupplier wallClockMs;
+  private final AccessControl access;
+  private final TenancyMetrics tenancyMetrics;
 
   ChatCompletionsHandler(
+      AccessControl access,
+      TenancyMetrics tenancyMetrics,
       RouterOptions options,
       RoutingRules rules,
       HealthState health,
@@ -42,6 +51,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       ProxyExchange.Context exchangeContext,
       RequestGate gate,
       LongSupplier wallClockMs) {
+    this.access = access;
+    this.tenancyMetrics = tenancyMetrics;
     this.gate = gate;
     this.options = options;
     this.rules = rules;
@@ -59,11 +70,15 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     String requestId = requestId(ctx.request().getHeader(MeridianHeaders.REQUEST_ID));
     ctx.response().putHeader(MeridianHeaders.REQUEST_ID, requestId);
     ChatRequest request = ChatRequestParser.parse(ctx.body().asString());
+    ClientKey client = ctx.get(AccessControl.CLIENT);
+    if (client != null) {
+      request = applyKeyRules(client, request);
+    }
     Deadlines deadlines = Deadlines.fromHeaders(ctx.request()::getHeader, configuredDeadlines);
     String hedgeHeader = ctx.request().getHeader(HEDGE_HEADER);
     boolean hedge =
         hedgeHeader == null ? resilience.options().isHedgeByDefault() : Boolean.parseBoolean(hedgeHeader.trim());
-    RoutingPreferences preferences = RoutingPreferences.fromHeaders(ctx.request()::getHeader);
+    RoutingPreferences preferences = RoutingPreferences.fromHeaders(ctx.request()::getHeader).forClient(client);
     RequestProfile profile = RequestProfile.of(request);
     RoutePlan plan =
         rules.current().selector().select(
@@ -74,6 +89,10 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             wallClockMs.getAsLong(),
             profile,
             preferences);
+    long nowMs = wallClockMs.getAsLong();
+    if (client != null) {
+      admit(ctx, client, request, profile, nowMs);
+    }
     if (!gate.tryEnter()) {
       ctx.response().putHeader("retry-after", "1");
       throw new dev.meridian.core.openai.OpenAiError(
@@ -82,8 +101,61 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
           .asException();
     }
     new ProxyExchange(exchangeContext, ctx.response(), request, plan, deadlines, hedge, requestId, startedNanos,
-            profile.estimatedPromptTokens(), gate::leave)
+            profile.estimatedPromptTokens(), record -> finished(client, record))
         .start();
+  }
+
+  /** The key's allow list and output cap: 403 for a model it may not use, 400 for too large a max_tokens. */
+  private ChatRequest applyKeyRules(ClientKey client, ChatRequest request) {
+    if (!client.mayRequest(request.model(), rules.current().catalog())) {
+      tenancyMetrics.authFailed(RouteSelector.MODEL_NOT_ALLOWED);
+      throw OpenAiError.permissionDenied(
+              RouteSelector.MODEL_NOT_ALLOWED,
+              "API key '" + client.name() + "' may not use '" + request.model() + "'. GET /v1/models lists what it may use.")
+          .asException();
+    }
+    int cap = client.maxOutputTokens();
+    if (cap > 0) {
+      if (request.maxTokens() == null) {
+        return request.withMaxTokens(cap);
+      }
+      if (request.maxTokens() > cap) {
+        throw OpenAiError.invalidRequest(
+                "max_tokens_above_key_limit",
+                "max_tokens is " + request.maxTokens() + "; API key '" + client.name() + "' allows at most " + cap + ".",
+                "max_tokens")
+            .asException();
+      }
+    }
+    return request;
+  }
+
+  /**
+   * Checks the key's limits with this node's counts (no cluster call) and always tells the client where
+   * it stands in the {@code x-ratelimit-*} headers.
+   */
+  private void admit(RoutingContext ctx, ClientKey client, ChatRequest request, RequestProfile profile, long nowMs) {
+    long estimatedTokens =
+        profile.estimatedPromptTokens() + (request.maxTokens() == null ? 0 : request.maxTokens());
+    Admission admission = access.limiter().admit(client, estimatedTokens, nowMs);
+    io.vertx.core.http.HttpServerResponse response = ctx.response();
+    for (java.util.Map.Entry<String, String> header : admission.headers().entrySet()) {
+      response.putHeader(header.getKey(), header.getValue());
+    }
+    if (!admission.allowed()) {
+      tenancyMetrics.limited(client.name(), admission.limit());
+      throw new OpenAiException(admission.refusal(), admission.retryAfterSeconds());
+    }
+  }
+
+  private void finished(ClientKey client, ExchangeRecord record) {
+    gate.leave();
+    if (client == null) {
+      return;
+    }
+    long tokens = record.usage().promptTokens() + record.usage().completionTokens();
+    access.limiter().charge(client, tokens, record.costDollars(), wallClockMs.getAsLong());
+    tenancyMetrics.served(client.name(), tokens, record.costDollars());
   }
 
   private static String requestId(String fromClient) {

@@ -45,7 +45,13 @@ final class ModelsHandler implements Handler<RoutingContext> {
     Catalog catalog = rules.catalog();
     long now = wallClockMs.getAsLong();
     JsonArray data = new JsonArray();
+    // A client sees what its key may ask for, nothing more.
+    dev.meridian.core.tenancy.ClientKey client = ctx.get(AccessControl.CLIENT);
+    java.util.function.Predicate<String> listed = name -> client == null || client.mayRequest(name, catalog);
     for (ModelSpec model : catalog.models()) {
+      if (!listed.test(model.id())) {
+        continue;
+      }
       JsonArray regions = new JsonArray();
       for (Endpoint endpoint : catalog.endpointsOf(model.id())) {
         EndpointHealth record = snapshot.get(region, model.id(), endpoint.region());
@@ -75,9 +81,14 @@ final class ModelsHandler implements Handler<RoutingContext> {
                       .put("regions", regions)));
     }
     for (Tier tier : Tier.values()) {
+      if (!listed.test(tier.id())) {
+        continue;
+      }
       data.add(entry(tier.id(), "meridian").put("meridian", new JsonObject().put("kind", "tier")));
     }
-    data.add(entry(RouteSelector.AUTO, "meridian").put("meridian", new JsonObject().put("kind", "auto")));
+    if (listed.test(RouteSelector.AUTO)) {
+      data.add(entry(RouteSelector.AUTO, "meridian").put("meridian", new JsonObject().put("kind", "auto")));
+    }
     ctx.response()
         .putHeader("content-type", "application/json")
         .end(new JsonObject().put("object", "list").put("data", data).put("catalog_version", catalog.version()).toBuffer());

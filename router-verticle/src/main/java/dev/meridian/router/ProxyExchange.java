@@ -65,7 +65,8 @@ final class ProxyExchange {
   private final long startedNanos;
   private final List<Attempt> inFlight = new ArrayList<>(2);
   private final List<ExchangeRecord.AttemptFailure> failures = new ArrayList<>();
-  private final Runnable onFinish;
+  /** Told what happened once the exchange ends (the drain gate, the client's usage). */
+  private final java.util.function.Consumer<ExchangeRecord> onFinish;
   /** From the request's profile, for when the provider reports no usage. */
   private final long promptTokensEstimate;
 
@@ -97,7 +98,7 @@ final class ProxyExchange {
       String requestId,
       long startedNanos,
       long promptTokensEstimate,
-      Runnable onFinish) {
+      java.util.function.Consumer<ExchangeRecord> onFinish) {
     this.promptTokensEstimate = promptTokensEstimate;
     this.onFinish = onFinish;
     this.ctx = ctx;
@@ -195,7 +196,7 @@ final class ProxyExchange {
   }
 
   private void putCostHeaders(io.vertx.core.MultiMap headers) {
-    headers.set(COST_HEADER, String.format(java.util.Locale.ROOT, "%.8f", costDollars));
+    headers.set(COST_HEADER, FixedDecimal.eightPlaces(costDollars));
     headers.set(PROMPT_TOKENS_HEADER, Long.toString(usage.promptTokens()));
     headers.set(COMPLETION_TOKENS_HEADER, Long.toString(usage.completionTokens()));
     headers.set(USAGE_SOURCE_HEADER, usage.estimated() ? "estimated" : "provider");
@@ -366,7 +367,6 @@ final class ProxyExchange {
       return;
     }
     finished = true;
-    onFinish.run();
     if (deadlineTimer >= 0) {
       vertx.cancelTimer(deadlineTimer);
       deadlineTimer = -1;
@@ -381,12 +381,13 @@ final class ProxyExchange {
     boolean fallback = winner != null && !winner.endpoint.equals(plan.primary().endpoint());
     String hedge = !hedged ? "none" : winner != null && winner.hedge ? "hedge_won" : "primary_won";
     long total = System.nanoTime() - startedNanos;
+    ExchangeRecord record =
+        new ExchangeRecord(
+            request.model(), endpoint, attempts, status, request.stream(), outcome, fallback, hedge,
+            retriesDenied, List.copyOf(failures), usage, costDollars, firstByteNanos, overheadNanos, total);
+    onFinish.accept(record);
     try {
-      ctx.listener()
-          .onExchange(
-              new ExchangeRecord(
-                  request.model(), endpoint, attempts, status, request.stream(), outcome, fallback, hedge,
-                  retriesDenied, List.copyOf(failures), usage, costDollars, firstByteNanos, overheadNanos, total));
+      ctx.listener().onExchange(record);
     } catch (RuntimeException e) {
       LOG.warn("exchange listener failed", e);
     }
@@ -613,13 +614,10 @@ final class ProxyExchange {
 
   /** The completion's usage block, or an estimate from its length when the provider sent none. */
   private Usage usageOf(Buffer body) {
-    try {
-      Usage reported = Usage.fromJson(new JsonObject(body).getJsonObject("usage"));
-      if (reported != null) {
-        return reported;
-      }
-    } catch (RuntimeException e) {
-      // Not JSON we understand: relay it anyway, and estimate.
+    // Read without building the answer's tree; not JSON we understand: relay it anyway, and estimate.
+    Usage reported = UsageScan.of(body);
+    if (reported != null) {
+      return reported;
     }
     return new Usage(promptTokensEstimate, Usage.estimateTokens(body.length()), true);
   }

@@ -33,6 +33,10 @@ public final class RouterOptions {
   private long idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS;
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private int upstreamPoolSize = DEFAULT_UPSTREAM_POOL_SIZE;
+  /** Where /metrics and /status listen: -1 (default) on the main port, else a port of their own. */
+  private int adminPort = -1;
+  /** Address of the admin port; null for the main {@code host}. */
+  private String adminHost;
 
   public RouterOptions() {}
 
@@ -47,6 +51,8 @@ public final class RouterOptions {
     this.idleTimeoutMs = other.idleTimeoutMs;
     this.requestTimeoutMs = other.requestTimeoutMs;
     this.upstreamPoolSize = other.upstreamPoolSize;
+    this.adminPort = other.adminPort;
+    this.adminHost = other.adminHost;
   }
 
   public RouterOptions(JsonObject json) {
@@ -61,6 +67,8 @@ public final class RouterOptions {
     idleTimeoutMs = json.getLong("idleTimeoutMs", idleTimeoutMs);
     requestTimeoutMs = json.getLong("requestTimeoutMs", requestTimeoutMs);
     upstreamPoolSize = json.getInteger("upstreamPoolSize", upstreamPoolSize);
+    adminPort = json.getInteger("adminPort", adminPort);
+    adminHost = json.getString("adminHost", adminHost);
   }
 
   public JsonObject toJson() {
@@ -74,7 +82,9 @@ public final class RouterOptions {
         .put("firstTokenTimeoutMs", firstTokenTimeoutMs)
         .put("idleTimeoutMs", idleTimeoutMs)
         .put("requestTimeoutMs", requestTimeoutMs)
-        .put("upstreamPoolSize", upstreamPoolSize);
+        .put("upstreamPoolSize", upstreamPoolSize)
+        .put("adminPort", adminPort)
+        .put("adminHost", adminHost);
   }
 
   /** Fails fast at start-up rather than at the first request. */
@@ -113,4 +123,10 @@ public final class RouterOptions {
   public RouterOptions setRequestTimeoutMs(long ms) { this.requestTimeoutMs = ms; return this; }
   public int getUpstreamPoolSize() { return upstreamPoolSize; }
   public RouterOptions setUpstreamPoolSize(int size) { this.upstreamPoolSize = size; return this; }
+  public int getAdminPort() { return adminPort; }
+  public RouterOptions setAdminPort(int adminPort) { this.adminPort = adminPort; return this; }
+  public String getAdminHost() { return adminHost == null ? host : adminHost; }
+  public RouterOptions setAdminHost(String adminHost) { this.adminHost = adminHost; return this; }
+  /** True when /metrics and /status have a listener of their own. */
+  public boolean hasAdminPort() { return adminPort >= 0; }
 }

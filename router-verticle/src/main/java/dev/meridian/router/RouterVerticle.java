@@ -45,6 +45,8 @@ public final class RouterVerticle extends VerticleBase {
   private UpstreamClient upstream;
   private io.micrometer.prometheusmetrics.PrometheusMeterRegistry metricsRegistry;
   private RequestGate gate = new RequestGate();
+  private AccessControl access = AccessControl.open();
+  private HttpServer adminServer;
 
   /** A router with its own breakers and blocklist; tests and single-instance use. */
   public RouterVerticle(
@@ -100,6 +102,12 @@ public final class RouterVerticle extends VerticleBase {
     return this;
   }
 
+  /** Client keys and limits, shared by the node's router instances; open (no keys) unless set. */
+  public RouterVerticle withAccess(AccessControl access) {
+    this.access = access;
+    return this;
+  }
+
   /** This router's breakers and blocklist. */
   public ResilienceState resilience() {
     return resilience;
@@ -138,6 +146,9 @@ public final class RouterVerticle extends VerticleBase {
             endpoint -> health.current().get(region, endpoint.model().id(), endpoint.region()));
 
     Router router = Router.router(vertx);
+    TenancyMetrics tenancyMetrics = new TenancyMetrics(metricsRegistry);
+    // Authentication comes first, before any body is read: an unknown caller costs a hash, not 2 MiB.
+    router.route("/v1/*").handler(ctx -> authenticate(ctx, tenancyMetrics));
     // Its own route: Vert.x Web wants the body handler first on a route.
     router.post("/v1/chat/completions").handler(this::bodyReadDeadline);
     router
@@ -149,19 +160,24 @@ public final class RouterVerticle extends VerticleBase {
         })
         .handler(
             new ChatCompletionsHandler(
-                options, rules, health, resilience, exchangeContext, gate, System::currentTimeMillis));
+                access, tenancyMetrics, options, rules, health, resilience, exchangeContext, gate, System::currentTimeMillis));
     router
         .get("/v1/models")
         .handler(new ModelsHandler(rules, health, healthPolicy, options.getRegion(), System::currentTimeMillis));
-    if (metricsRegistry != null) {
-      router.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(metricsRegistry));
+    // Metrics and status: on this port, or on one of their own; behind admin keys when configured.
+    Router admin = options.hasAdminPort() ? Router.router(vertx) : router;
+    for (String path : ADMIN_PATHS) {
+      admin.route(path).handler(this::adminGate);
     }
-    router
+    if (metricsRegistry != null) {
+      admin.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(metricsRegistry));
+    }
+    admin
         .get("/status.json")
         .handler(new StatusHandler(rules, health, healthPolicy, resilience, region, metricsRegistry));
     io.vertx.core.buffer.Buffer statusPage = statusPage();
-    router.get("/").handler(ctx -> ctx.redirect("/status"));
-    router
+    admin.get("/").handler(ctx -> ctx.redirect("/status"));
+    admin
         .get("/status")
         .handler(ctx -> ctx.response().putHeader("content-type", "text/html; charset=utf-8").end(statusPage));
     router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
@@ -180,6 +196,10 @@ public final class RouterVerticle extends VerticleBase {
             });
     router.route().last().handler(this::notFound);
     router.route().failureHandler(this::onFailure);
+    if (admin != router) {
+      admin.route().last().handler(ctx -> ErrorResponder.send(ctx.response(), OpenAiError.notFound(ctx.normalizedPath())));
+      admin.route().failureHandler(this::onFailure);
+    }
 
     HttpServerOptions serverOptions =
         new HttpServerOptions()
@@ -191,13 +211,45 @@ public final class RouterVerticle extends VerticleBase {
             .setMaxHeaderSize(16 * 1024)
             .setMaxInitialLineLength(4096)
             .setCompressionSupported(false);
+    Future<Void> adminReady = Future.succeededFuture();
+    if (admin != router) {
+      HttpServerOptions adminOptions =
+          new HttpServerOptions(serverOptions).setHost(options.getAdminHost()).setPort(options.getAdminPort());
+      adminReady =
+          vertx.createHttpServer(adminOptions).requestHandler(admin).listen().onSuccess(s -> adminServer = s).mapEmpty();
+    }
+    Future<Void> adminListening = adminReady;
     return resilienceReady
+        .compose(ignored -> adminListening)
         .compose(ignored -> vertx.createHttpServer(serverOptions).requestHandler(router).listen())
         .onSuccess(
             listening -> {
               server = listening;
               LOG.debug("router instance listening on {}:{}", options.getHost(), listening.actualPort());
             });
+  }
+
+  private void authenticate(RoutingContext ctx, TenancyMetrics tenancyMetrics) {
+    try {
+      ctx.put(AccessControl.CLIENT, access.authenticate(ctx.request()));
+    } catch (OpenAiException e) {
+      tenancyMetrics.authFailed(e.error().code());
+      ctx.response().putHeader("www-authenticate", "Bearer realm=\"meridian\"");
+      ctx.fail(e);
+      return;
+    }
+    ctx.next();
+  }
+
+  private void adminGate(RoutingContext ctx) {
+    if (access.admitsAdmin(ctx.request())) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("www-authenticate", "Basic realm=\"meridian-admin\"");
+    ErrorResponder.send(
+        ctx.response(),
+        OpenAiError.unauthenticated("admin_key_required", "This page needs an admin key (Bearer, or as the basic-auth password)."));
   }
 
   private static final String BODY_TIMER = "meridian.bodyTimer";
@@ -248,17 +300,25 @@ public final class RouterVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** The admin listener's port, or the main port when metrics and status share it. */
+  public int actualAdminPort() {
+    return adminServer == null ? server.actualPort() : adminServer.actualPort();
+  }
+
   @Override
   public Future<?> stop() {
     Future<Void> closed = upstream == null ? Future.succeededFuture() : upstream.close();
     return ownsResilience ? closed.eventually(() -> resilience.stop()) : closed;
   }
 
+  /** Served on the admin port when there is one, else on the main port behind the admin gate. */
+  private static final java.util.List<String> ADMIN_PATHS = java.util.List.of("/", "/status", "/status.json", "/metrics");
+
   private void notFound(RoutingContext ctx) {
     String path = ctx.normalizedPath();
     boolean known = path.equals("/v1/chat/completions") || path.equals("/v1/models")
-        || path.equals("/healthz") || path.equals("/readyz") || path.equals("/status")
-        || path.equals("/status.json") || path.equals("/metrics");
+        || path.equals("/healthz") || path.equals("/readyz")
+        || (!options.hasAdminPort() && ADMIN_PATHS.contains(path));
     OpenAiError error =
         known ? OpenAiError.methodNotAllowed(ctx.request().method().name(), path) : OpenAiError.notFound(path);
     ErrorResponder.send(ctx.response(), error);

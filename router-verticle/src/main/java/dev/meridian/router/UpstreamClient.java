@@ -23,6 +23,8 @@ final class UpstreamClient {
   private final ApiKeys apiKeys;
   private final String routerRegion;
   private final long connectTimeoutMs;
+  /** Each endpoint's URL parsed once (what setAbsoluteURI(String) would parse per request). */
+  private final java.util.Map<String, java.net.URL> urls = new java.util.concurrent.ConcurrentHashMap<>();
 
   UpstreamClient(Vertx vertx, RouterOptions options, ApiKeys apiKeys) {
     this.apiKeys = apiKeys;
@@ -49,17 +51,38 @@ final class UpstreamClient {
     RequestOptions request =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
-            .setAbsoluteURI(endpoint.chatCompletionsUrl())
             .setConnectTimeout(connectTimeoutMs)
             .putHeader("content-type", "application/json")
             .putHeader("accept", stream ? "text/event-stream" : "application/json")
             .putHeader(MeridianHeaders.ROUTER_REGION, routerRegion)
             .putHeader(MeridianHeaders.REQUEST_ID, requestId);
+    java.net.URL url = urlOf(endpoint.chatCompletionsUrl());
+    if (url != null) {
+      request.setAbsoluteURI(url);
+    } else {
+      request.setAbsoluteURI(endpoint.chatCompletionsUrl());
+    }
     String key = apiKeys.keyFor(endpoint.provider());
     if (key != null) {
       request.putHeader("authorization", "Bearer " + key);
     }
     return client.request(request);
+  }
+
+  /** The parsed URL, or null when it does not parse (setAbsoluteURI(String) then reports it). */
+  private java.net.URL urlOf(String text) {
+    java.net.URL url = urls.get(text);
+    if (url == null) {
+      try {
+        url = new java.net.URL(text);
+      } catch (java.net.MalformedURLException e) {
+        return null;
+      }
+      if (urls.size() < 100_000) {
+        urls.put(text, url);
+      }
+    }
+    return url;
   }
 
   static Future<io.vertx.core.http.HttpClientResponse> send(HttpClientRequest request, Buffer body) {

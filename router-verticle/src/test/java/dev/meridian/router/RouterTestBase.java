@@ -68,6 +68,11 @@ abstract class RouterTestBase {
     return ApiKeys.of(Map.of());
   }
 
+  /** Client keys and limits; open (no keys) unless a test sets some. */
+  AccessControl access() {
+    return AccessControl.open();
+  }
+
   ResilienceOptions resilienceOptions() {
     return new ResilienceOptions();
   }
@@ -91,7 +96,8 @@ abstract class RouterTestBase {
     };
     router =
         new RouterVerticle(catalog, routerOptions(), health, POLICY, apiKeys(), () -> true, listener, resilience)
-            .withMetrics(registry);
+            .withMetrics(registry)
+            .withAccess(access());
     await(vertx.deployVerticle(router));
     // Fresh connections per request: a JUnit-thread client reusing keep-alive connections has been
     // seen to stall here; pooled keep-alive itself is exercised by the router's upstream client.

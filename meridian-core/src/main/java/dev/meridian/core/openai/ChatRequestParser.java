@@ -91,9 +91,21 @@ public final class ChatRequestParser {
         modelName, stream, includeUsage, maxTokens != null ? maxTokens : legacyMaxTokens, json);
   }
 
-  /** Nesting depth, stopping as soon as it passes the limit (the walk itself must stay cheap). */
+  /**
+   * Nesting depth, stopping as soon as it passes the limit (the walk itself must stay cheap: it reads
+   * the parsed maps and lists as they are, without wrapping each in a JsonObject or JsonArray).
+   */
   private static int depth(Object value, int level) {
-    if (!(value instanceof JsonObject) && !(value instanceof JsonArray)) {
+    Iterable<?> children;
+    if (value instanceof JsonObject object) {
+      children = object.getMap().values();
+    } else if (value instanceof java.util.Map<?, ?> map) {
+      children = map.values();
+    } else if (value instanceof JsonArray array) {
+      children = array.getList();
+    } else if (value instanceof java.util.List<?> list) {
+      children = list;
+    } else {
       // A scalar adds no level: it sits inside the container counted by its caller.
       return level - 1;
     }
@@ -101,33 +113,13 @@ public final class ChatRequestParser {
       return level;
     }
     int deepest = level;
-    if (value instanceof JsonObject object) {
-      for (Object child : object.getMap().values()) {
-        deepest = Math.max(deepest, depth(wrap(child), level + 1));
-        if (deepest > MAX_NESTING_DEPTH) {
-          return deepest;
-        }
-      }
-    } else if (value instanceof JsonArray array) {
-      for (Object child : array.getList()) {
-        deepest = Math.max(deepest, depth(wrap(child), level + 1));
-        if (deepest > MAX_NESTING_DEPTH) {
-          return deepest;
-        }
+    for (Object child : children) {
+      deepest = Math.max(deepest, depth(child, level + 1));
+      if (deepest > MAX_NESTING_DEPTH) {
+        return deepest;
       }
     }
     return deepest;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Object wrap(Object child) {
-    if (child instanceof java.util.Map<?, ?> map) {
-      return new JsonObject((java.util.Map<String, Object>) map);
-    }
-    if (child instanceof java.util.List<?> list) {
-      return new JsonArray(list);
-    }
-    return child;
   }
 
   private static void validateMessage(Object value, int index) {

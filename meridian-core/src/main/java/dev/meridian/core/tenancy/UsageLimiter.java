@@ -10,16 +10,20 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-key request, token and dollar limits, held for the whole cluster without a remote call per
- * request. Each node counts what it admits; every sync interval it publishes its own counts
- * ({@link #changedCounters}) and learns the other nodes' ({@link #rebalance}).
+ * request. Each node counts what it admits; every sync interval it takes in what the other nodes
+ * published ({@link #rebalance}) and publishes its own state ({@link #changedCounters}).
  *
- * <p>Requests per minute are split, not just summed: at each rebalance a node may admit its own count
- * plus a 1/N share of what the cluster has left this minute (N nodes, remainders to the lowest
- * indexes). The shares add up to the limit, so nodes that see each other's latest counts cannot
- * overshoot it together. Tokens and dollars are known only once a response ends, so they are checked
- * against the last known cluster total and can overshoot by what is in flight (docs/security.md has the
- * bounds). Windows are calendar minutes (UTC) and budget periods calendar days or months (UTC), so
- * every node agrees on when they reset.
+ * <p>Requests per minute are split by reservation. Each node holds an allowance, the count it may reach
+ * this minute, and publishes it. At a rebalance a node keeps what it has used and adds its 1/N share of
+ * what neither it has used nor the others have reserved. Allowances never add up to more than the
+ * limit as long as every node sees the others' allowances of the previous round (one sync interval of
+ * propagation), so the cluster does not overshoot; a node the others hear from late can overshoot by at
+ * most its own growth during the delay (docs/security.md). Reservations of quiet nodes shrink round by
+ * round, so a busy node ends up with nearly all of the limit within a few intervals. Tokens and dollars
+ * are known only once a response ends, so they are checked against the last known cluster total and can
+ * overshoot by what is in flight plus one interval of the other nodes' use. Windows are calendar
+ * minutes (UTC) and budget periods calendar days or months (UTC), so every node agrees on when they
+ * reset.
  *
  * <p>Thread-safe: router instances on several event loops admit and charge concurrently; each key's
  * counts sit behind their own short lock.
@@ -35,6 +39,12 @@ public final class UsageLimiter {
 
     /** The sum of the other nodes' published values of one counter; 0 when none. */
     long othersTotal(String counterId);
+
+    /**
+     * The sum of the other nodes' published request allowances for one counter, counting a node that
+     * has published none yet at its even split of {@code limit} (what every node starts a minute with).
+     */
+    long othersReserved(String counterId, long limit);
   }
 
   /** A node on its own: nothing to share with. */
@@ -52,6 +62,11 @@ public final class UsageLimiter {
 
         @Override
         public long othersTotal(String counterId) {
+          return 0;
+        }
+
+        @Override
+        public long othersReserved(String counterId, long limit) {
           return 0;
         }
       };
@@ -111,7 +126,7 @@ public final class UsageLimiter {
   }
 
   /** {@code remaining} split over {@code nodes}: equal parts, the remainder to the lowest indexes. */
-  static long share(long remaining, int nodes, int index) {
+  public static long share(long remaining, int nodes, int index) {
     if (remaining <= 0) {
       return 0;
     }
@@ -120,6 +135,10 @@ public final class UsageLimiter {
 
   static String requestsId(String name, long minute) {
     return name + "|r|" + minute;
+  }
+
+  static String allowanceId(String name, long minute) {
+    return name + "|a|" + minute;
   }
 
   static String tokensId(String name, long minute) {
@@ -152,6 +171,7 @@ public final class UsageLimiter {
     long localSpentMicros;
     long othersSpentMicros;
     boolean requestsChanged;
+    boolean allowanceChanged;
     boolean tokensChanged;
     boolean spendChanged;
 
@@ -192,10 +212,10 @@ public final class UsageLimiter {
         headers.put("x-ratelimit-remaining-tokens", Long.toString(Math.max(0, tpm - clusterTokens)));
         headers.put("x-ratelimit-reset-tokens", duration(secondsToMinuteEnd));
       }
-      if (rpm > 0 && (clusterRequests + 1 > rpm || localRequests + 1 > requestAllowance)) {
+      if (rpm > 0 && localRequests + 1 > requestAllowance) {
         headers.put("x-ratelimit-remaining-requests", Long.toString(Math.max(0, rpm - clusterRequests)));
         boolean clusterFull = clusterRequests + 1 > rpm;
-        // When only this node's share is used up, the next rebalance (about a second) brings more.
+        // When only this node's share is used up, the next rebalance (a sync interval) brings more.
         long wait = clusterFull ? secondsToMinuteEnd : 1;
         return refuse(
             "requests",
@@ -219,7 +239,8 @@ public final class UsageLimiter {
       localRequests++;
       requestsChanged = true;
       if (rpm > 0) {
-        headers.put("x-ratelimit-remaining-requests", Long.toString(Math.max(0, rpm - clusterRequests - 1)));
+        headers.put("x-ratelimit-remaining-requests",
+            Long.toString(Math.max(0, Math.min(rpm - clusterRequests, requestAllowance - localRequests + 1) - 1)));
       }
       return new Admission(null, -1, headers);
     }
@@ -254,6 +275,10 @@ public final class UsageLimiter {
         out.add(new Counter(requestsId(name, minute), localRequests, minuteCountersExpire));
         requestsChanged = false;
       }
+      if (allowanceChanged) {
+        out.add(new Counter(allowanceId(name, minute), requestAllowance, minuteCountersExpire));
+        allowanceChanged = false;
+      }
       if (tokensChanged) {
         out.add(new Counter(tokensId(name, minute), localTokens, minuteCountersExpire));
         tokensChanged = false;
@@ -273,8 +298,15 @@ public final class UsageLimiter {
       if (budgetPeriod != null) {
         othersSpentMicros = view.othersTotal(spendId(name, budgetPeriod, budgetPeriodId));
       }
-      requestAllowance =
-          localRequests + share(key.requestsPerMinute() - localRequests - othersRequests, nodes, selfIndex);
+      long rpm = key.requestsPerMinute();
+      if (rpm > 0) {
+        long reservedByOthers = view.othersReserved(allowanceId(name, minute), rpm);
+        long allowance = localRequests + share(rpm - reservedByOthers - localRequests, nodes, selfIndex);
+        if (allowance != requestAllowance) {
+          requestAllowance = allowance;
+          allowanceChanged = true;
+        }
+      }
     }
 
     /** Moves to the current minute and budget period, starting fresh counts when they changed. */
@@ -289,6 +321,7 @@ public final class UsageLimiter {
         othersTokens = 0;
         // Everyone starts the minute at zero, so the even split is exact until the first rebalance.
         requestAllowance = share(key.requestsPerMinute(), nodes, selfIndex);
+        allowanceChanged = key.requestsPerMinute() > 0;
       }
       BudgetPeriod period = key.budgetPeriod();
       long periodId = period.periodId(nowMs);
