@@ -20,7 +20,10 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -181,7 +184,11 @@ final class ProxyExchange {
    * request can be billed (the event is stripped again unless the client asked for it).
    */
   private JsonObject upstreamBody(Endpoint endpoint) {
-    JsonObject body = request.upstreamBody(endpoint.model().upstreamId());
+    // The same JSON as request.upstreamBody(...) (a deep copy with the model replaced), from a copy of
+    // the top level only: nothing below it is changed here, and stream_options is copied before it is.
+    Map<String, Object> top = request.body().getMap();
+    Map<String, Object> copy = top instanceof LinkedHashMap ? new LinkedHashMap<>(top) : new HashMap<>(top);
+    JsonObject body = new JsonObject(copy).put("model", endpoint.model().upstreamId());
     if (request.stream() && !request.includeUsage()) {
       JsonObject options = body.getJsonObject("stream_options");
       body.put("stream_options", (options == null ? new JsonObject() : options.copy()).put("include_usage", true));

@@ -40,23 +40,32 @@ final class SseUsageFilter {
     this.redactor = redactor;
   }
 
-  /** Returns the bytes to forward now (possibly empty). */
+  /**
+   * Returns the bytes to forward now (possibly empty). While every complete event goes out unchanged,
+   * which is the usual case, they go out as a slice of the input rather than a copy.
+   */
   Buffer accept(Buffer chunk) {
     Buffer input = pending.length() == 0 ? chunk : pending.appendBuffer(chunk);
     byte[] bytes = input.getBytes();
     int eventStart = 0;
     Buffer out = null;
+    boolean verbatim = true;
     for (int i = 0; i + 1 < bytes.length; i++) {
       int terminator = terminatorLength(bytes, i);
       if (terminator == 0) {
         continue;
       }
       int eventEnd = i + terminator;
-      if (keep(bytes, eventStart, eventEnd)) {
-        if (out == null) {
-          out = Buffer.buffer(eventEnd - eventStart);
-        }
-        if (indexOf(bytes, eventStart, eventEnd, ERROR_MARKER) >= 0) {
+      boolean kept = keep(bytes, eventStart, eventEnd);
+      boolean redact = kept && indexOf(bytes, eventStart, eventEnd, ERROR_MARKER) >= 0;
+      if (verbatim && (!kept || redact)) {
+        // From here on the output differs from the input: copy what was forwarded so far as is.
+        verbatim = false;
+        out = Buffer.buffer(eventEnd);
+        out.appendBytes(bytes, 0, eventStart);
+      }
+      if (!verbatim && kept) {
+        if (redact) {
           String event = new String(bytes, eventStart, eventEnd - eventStart, StandardCharsets.UTF_8);
           out.appendString(redactor.redact(event));
         } else {
@@ -67,7 +76,11 @@ final class SseUsageFilter {
       i = eventEnd - 1;
     }
     pending = eventStart == bytes.length ? Buffer.buffer() : Buffer.buffer().appendBytes(bytes, eventStart, bytes.length - eventStart);
-    return out == null ? Buffer.buffer() : out;
+    if (verbatim) {
+      // Nothing dropped or rewritten: the complete events are the input's first eventStart bytes.
+      return eventStart == 0 ? Buffer.buffer() : eventStart == bytes.length ? input : input.slice(0, eventStart);
+    }
+    return out.length() == 0 ? Buffer.buffer() : out;
   }
 
   /** Whatever is left when the stream ends (an unterminated last event), forwarded as is. */

@@ -1,9 +1,6 @@
 package dev.meridian.core.openai;
 
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * A validated chat-completions request. The body is kept whole so fields Meridian does not know
@@ -15,15 +12,9 @@ import java.util.Map;
 public record ChatRequest(
     String model, boolean stream, boolean includeUsage, Integer maxTokens, JsonObject body) {
 
-  /**
-   * The body to send upstream: the provider's model name replaces the one the client used. A copy of
-   * the top level only (the model's entry keeps its place): nested values are shared with this
-   * request's body, so change them only on copies of their own.
-   */
+  /** The body to send upstream: the provider's model name replaces the one the client used. */
   public JsonObject upstreamBody(String upstreamModel) {
-    Map<String, Object> top = body.getMap();
-    Map<String, Object> copy = top instanceof LinkedHashMap ? new LinkedHashMap<>(top) : new HashMap<>(top);
-    return new JsonObject(copy).put("model", upstreamModel);
+    return body.copy().put("model", upstreamModel);
   }
 
   /** The same request with an output cap the client did not set ({@code max_tokens} is sent upstream). */
