@@ -162,6 +162,66 @@ class ClientKeysTest extends RouterTestBase {
     assertThat(send(HttpMethod.GET, "/readyz", null, Map.of()).status()).isEqualTo(200);
   }
 
+  @Test
+  void presentedKeysAndTheirHashesNeverReachLogsMetricsStatusOrReplies() throws Exception {
+    ch.qos.logback.classic.LoggerContext context =
+        (ch.qos.logback.classic.LoggerContext) org.slf4j.LoggerFactory.getILoggerFactory();
+    ch.qos.logback.classic.Logger meridian = context.getLogger("dev.meridian");
+    ch.qos.logback.classic.Logger vertxLogger = context.getLogger("io.vertx");
+    ch.qos.logback.classic.Level[] saved = {meridian.getLevel(), vertxLogger.getLevel()};
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.setContext(context);
+    logs.start();
+    ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.addAppender(logs);
+    meridian.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    vertxLogger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    String forged = "sk-mer-forged-" + java.util.UUID.randomUUID();
+    StringBuilder seen = new StringBuilder();
+    try {
+      java.util.function.Consumer<Reply> keep = reply -> seen.append(reply.status()).append(reply.headers()).append(reply.body());
+      keep.accept(chatAs(FULL, chat("deepseek-v4-flash", false)));
+      keep.accept(chatAs(FULL, chat("deepseek-v4-flash", true)));
+      keep.accept(chatAs(LIMITED, chat("kimi-k2.5", false)));                      // 403
+      keep.accept(chatAs(LIMITED, chat("deepseek-v4-flash", false).put("max_tokens", 9999))); // 400
+      for (int i = 0; i < 3; i++) {
+        keep.accept(chatAs(LIMITED, chat("deepseek-v4-flash", false)));            // ... 429
+      }
+      keep.accept(chatAs(BROKE, chat("deepseek-v4-flash", false)));
+      keep.accept(chatAs(forged, chat("deepseek-v4-flash", false)));              // 401
+      keep.accept(send(HttpMethod.POST, "/v1/chat/completions", Buffer.buffer("{not json"),
+          Map.of("authorization", "Bearer " + FULL)));                            // 400
+      for (String header : new String[] {"Basic " + FULL, "bearer " + forged, "Bearer", "Bearer  ", FULL, "Bearer " + "x".repeat(4000)}) {
+        Reply reply = send(HttpMethod.GET, "/v1/models", null, Map.of("authorization", header));
+        keep.accept(reply);
+        assertThat(reply.status()).as(header.length() > 40 ? header.substring(0, 40) : header).isEqualTo(401);
+        assertThat(reply.json().getJsonObject("error").getString("type")).isEqualTo("authentication_error");
+      }
+      keep.accept(send(HttpMethod.GET, "/v1/models", null, Map.of("authorization", "Bearer " + LIMITED)));
+      keep.accept(send(HttpMethod.GET, "/metrics", null, Map.of("authorization", "Bearer " + ADMIN)));
+      keep.accept(send(HttpMethod.GET, "/status.json", null, Map.of("authorization", "Bearer " + ADMIN)));
+      seen.append(scrape()).append(lastExchange.get());
+    } finally {
+      root.detachAppender(logs);
+      meridian.setLevel(saved[0]);
+      vertxLogger.setLevel(saved[1]);
+    }
+    StringBuilder logged = new StringBuilder();
+    for (ch.qos.logback.classic.spi.ILoggingEvent event : logs.list) {
+      logged.append(event.getFormattedMessage()).append(' ').append(event.getMDCPropertyMap());
+      if (event.getThrowableProxy() != null) {
+        logged.append(ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy()));
+      }
+    }
+    for (String secret : new String[] {FULL, LIMITED, BROKE, ADMIN, forged}) {
+      for (String needle : new String[] {secret, secret.substring(secret.length() - 12), KeyHash.sha256Hex(secret)}) {
+        assertThat(seen.toString()).as("replies and metrics").doesNotContain(needle);
+        assertThat(logged.toString()).as("logs").doesNotContain(needle);
+      }
+    }
+  }
+
   String scrape() {
     return registry.scrape();
   }

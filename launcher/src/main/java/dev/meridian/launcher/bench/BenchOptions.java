@@ -75,7 +75,8 @@ public record BenchOptions(
                                                      each provider's apiKeyEnv
           --router URL                               through a Meridian router (http://127.0.0.1:8080):
                                                      its models from GET /v1/models, rows by the region
-                                                     each answer names (x-meridian-region)
+                                                     each answer names (x-meridian-region); the client
+                                                     key from --api-key-env VAR (e.g. the demo key)
           --simulate [--catalog FILE]                start the simulator in this process on a free
                                                      loopback port and measure the catalog against it
 

@@ -49,8 +49,8 @@ class RouterBenchTest {
     int code = EndpointBench.run(
         List.of("--router", "http://127.0.0.1:" + node.routerPort() + "/v1", "--model", "deepseek-v4-flash",
             "--model", "budget", "--runs", "3", "--max-tokens", "10", "--latency-scale", "0.1",
-            "--out", json.toString(), "--quiet"),
-        Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+            "--out", json.toString(), "--quiet", "--api-key-env", "MERIDIAN_API_KEY"),
+        Map.of("MERIDIAN_API_KEY", "sk-meridian-demo-key"), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
 
     JsonObject report = new JsonObject(Files.readString(json));
