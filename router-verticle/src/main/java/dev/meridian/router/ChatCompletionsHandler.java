@@ -143,6 +143,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       response.putHeader(header.getKey(), header.getValue());
     }
     if (!admission.allowed()) {
+      // The client's own limit, not a provider's: an SLO must not count it (outcome client_error).
+      ctx.put(AccessControl.CLIENT_LIMITED, Boolean.TRUE);
       tenancyMetrics.limited(client.name(), admission.limit());
       throw new OpenAiException(admission.refusal(), admission.retryAfterSeconds());
     }

@@ -363,7 +363,7 @@ public final class RouterVerticle extends VerticleBase {
   private void reportRejected(RoutingContext ctx, OpenAiError error) {
     String outcome = switch (error.status()) {
       case 503 -> "no_route";
-      case 429 -> "rate_limited";
+      case 429 -> ctx.get(AccessControl.CLIENT_LIMITED) != null ? "client_error" : "rate_limited";
       default -> error.status() >= 500 ? "upstream_error" : "client_error";
     };
     String model = null;

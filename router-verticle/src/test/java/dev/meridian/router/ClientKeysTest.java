@@ -125,6 +125,9 @@ class ClientKeysTest extends RouterTestBase {
     assertThat(retryAfter).isBetween(1L, 60L);
     assertThat(third.header("x-ratelimit-remaining-requests")).isEqualTo("0");
     assertThat(scrape()).contains("meridian_client_limited_total{client=\"limited\",limit=\"requests\"}");
+    // The client's own limit: not a provider problem, so not an outcome the availability SLO counts.
+    assertThat(lastExchange.get().status()).isEqualTo(429);
+    assertThat(lastExchange.get().outcome()).isEqualTo("client_error");
   }
 
   @Test
