@@ -383,8 +383,8 @@ public final class RouteSelector {
     if (count == 0) {
       return List.of();
     }
-    List<Candidate> list = Arrays.asList(ordered);
-    return count == ordered.length ? list : list.subList(0, count);
+    // An immutable list over an exact-size array: RoutePlan's List.copyOf then keeps it as it is.
+    return List.of(count == ordered.length ? ordered : Arrays.copyOf(ordered, count));
   }
 
   /** This observer region's table of health keys, one slot per catalog endpoint. */
