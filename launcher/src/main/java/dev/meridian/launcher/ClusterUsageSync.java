@@ -178,6 +178,23 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
     return sum;
   }
 
+  @Override
+  public java.util.BitSet othersFlagged(String counterId) {
+    java.util.BitSet flagged = new java.util.BitSet();
+    Map<String, Long> byMember = mirror.get(counterId);
+    if (byMember == null) {
+      return flagged;
+    }
+    List<String> live = members;
+    for (int index = 0; index < live.size(); index++) {
+      Long value = byMember.get(live.get(index));
+      if (value != null && value != 0 && !live.get(index).equals(self)) {
+        flagged.set(index);
+      }
+    }
+    return flagged;
+  }
+
   private void apply(String key, Long value) {
     int at = key.lastIndexOf('@');
     if (at <= 0 || value == null) {

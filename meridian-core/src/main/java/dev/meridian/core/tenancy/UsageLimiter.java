@@ -14,12 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * published ({@link #rebalance}) and publishes its own state ({@link #changedCounters}).
  *
  * <p>Requests per minute are split by reservation. Each node holds an allowance, the count it may reach
- * this minute, and publishes it. At a rebalance a node keeps what it has used and adds its 1/N share of
- * what neither it has used nor the others have reserved. Allowances never add up to more than the
- * limit as long as every node sees the others' allowances of the previous round (one sync interval of
+ * this minute (an even split when the minute starts), and publishes it with whether it had to refuse
+ * requests. At a rebalance the unreserved rest goes to the nodes that refused requests, and while any
+ * did, the others hand back half of their unused allowance. Allowances never add up to more than the
+ * limit as long as every node sees the others' state of the previous round (one sync interval of
  * propagation), so the cluster does not overshoot; a node the others hear from late can overshoot by at
- * most its own growth during the delay (docs/security.md). Reservations of quiet nodes shrink round by
- * round, so a busy node ends up with nearly all of the limit within a few intervals. Tokens and dollars
+ * most its own growth during the delay (docs/security.md). Tokens and dollars
  * are known only once a response ends, so they are checked against the last known cluster total and can
  * overshoot by what is in flight plus one interval of the other nodes' use. Windows are calendar
  * minutes (UTC) and budget periods calendar days or months (UTC), so every node agrees on when they
@@ -45,6 +45,9 @@ public final class UsageLimiter {
      * has published none yet at its even split of {@code limit} (what every node starts a minute with).
      */
     long othersReserved(String counterId, long limit);
+
+    /** The positions (as in {@link #selfIndex}) of the other nodes whose published value is not zero. */
+    java.util.BitSet othersFlagged(String counterId);
   }
 
   /** A node on its own: nothing to share with. */
@@ -68,6 +71,11 @@ public final class UsageLimiter {
         @Override
         public long othersReserved(String counterId, long limit) {
           return 0;
+        }
+
+        @Override
+        public java.util.BitSet othersFlagged(String counterId) {
+          return new java.util.BitSet();
         }
       };
 
@@ -141,6 +149,10 @@ public final class UsageLimiter {
     return name + "|a|" + minute;
   }
 
+  static String hungerId(String name, long minute) {
+    return name + "|h|" + minute;
+  }
+
   static String tokensId(String name, long minute) {
     return name + "|t|" + minute;
   }
@@ -172,6 +184,11 @@ public final class UsageLimiter {
     long othersSpentMicros;
     boolean requestsChanged;
     boolean allowanceChanged;
+    /** Refused a request for want of allowance since the last rebalance. */
+    boolean refusedThisRound;
+    /** Whether the last published round was hungry: what the other nodes act on. */
+    boolean hungryPublished;
+    boolean hungerChanged;
     boolean tokensChanged;
     boolean spendChanged;
 
@@ -215,6 +232,7 @@ public final class UsageLimiter {
       if (rpm > 0 && localRequests + 1 > requestAllowance) {
         headers.put("x-ratelimit-remaining-requests", Long.toString(Math.max(0, rpm - clusterRequests)));
         boolean clusterFull = clusterRequests + 1 > rpm;
+        refusedThisRound = true;
         // When only this node's share is used up, the next rebalance (a sync interval) brings more.
         long wait = clusterFull ? secondsToMinuteEnd : 1;
         return refuse(
@@ -279,6 +297,10 @@ public final class UsageLimiter {
         out.add(new Counter(allowanceId(name, minute), requestAllowance, minuteCountersExpire));
         allowanceChanged = false;
       }
+      if (hungerChanged) {
+        out.add(new Counter(hungerId(name, minute), hungryPublished ? 1 : 0, minuteCountersExpire));
+        hungerChanged = false;
+      }
       if (tokensChanged) {
         out.add(new Counter(tokensId(name, minute), localTokens, minuteCountersExpire));
         tokensChanged = false;
@@ -300,13 +322,47 @@ public final class UsageLimiter {
       }
       long rpm = key.requestsPerMinute();
       if (rpm > 0) {
-        long reservedByOthers = view.othersReserved(allowanceId(name, minute), rpm);
-        long allowance = localRequests + share(rpm - reservedByOthers - localRequests, nodes, selfIndex);
+        long allowance = nextAllowance(view, nodes, selfIndex, rpm);
         if (allowance != requestAllowance) {
           requestAllowance = allowance;
           allowanceChanged = true;
         }
       }
+      // What this round showed is what the others will act on next round.
+      if (refusedThisRound != hungryPublished) {
+        hungryPublished = refusedThisRound;
+        hungerChanged = true;
+      }
+      refusedThisRound = false;
+    }
+
+    /**
+     * Every node works from the same numbers, what all published last round: the allowances, and who
+     * had to refuse requests ("hungry"). The unreserved rest is split among the hungry nodes (among
+     * all nodes when none is hungry); while some node is hungry, the others hand back half of what
+     * they hold unused. No node ever grows by more than its part of the rest, so the allowances never
+     * add up to more than the limit.
+     */
+    private long nextAllowance(ClusterView view, int nodes, int selfIndex, long rpm) {
+      long reservedByOthers = view.othersReserved(allowanceId(name, minute), rpm);
+      long unreserved = rpm - requestAllowance - reservedByOthers;
+      if (unreserved < 0) {
+        // More reserved than the limit: this node joined mid-minute, or the membership changed.
+        return Math.max(localRequests, requestAllowance + unreserved);
+      }
+      java.util.BitSet hungry = view.othersFlagged(hungerId(name, minute));
+      if (hungryPublished) {
+        hungry.set(selfIndex);
+      }
+      if (hungry.isEmpty()) {
+        return requestAllowance + share(unreserved, nodes, selfIndex);
+      }
+      if (hungryPublished) {
+        int rank = hungry.get(0, selfIndex).cardinality();
+        return requestAllowance + share(unreserved, hungry.cardinality(), rank);
+      }
+      long unused = requestAllowance - localRequests;
+      return localRequests + unused / 2;
     }
 
     /** Moves to the current minute and budget period, starting fresh counts when they changed. */
@@ -322,6 +378,9 @@ public final class UsageLimiter {
         // Everyone starts the minute at zero, so the even split is exact until the first rebalance.
         requestAllowance = share(key.requestsPerMinute(), nodes, selfIndex);
         allowanceChanged = key.requestsPerMinute() > 0;
+        refusedThisRound = false;
+        hungerChanged = hungryPublished;
+        hungryPublished = false;
       }
       BudgetPeriod period = key.budgetPeriod();
       long periodId = period.periodId(nowMs);
