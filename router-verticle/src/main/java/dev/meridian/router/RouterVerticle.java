@@ -174,7 +174,7 @@ public final class RouterVerticle extends VerticleBase {
     }
     admin
         .get("/status.json")
-        .handler(new StatusHandler(rules, health, healthPolicy, resilience, region, metricsRegistry));
+        .handler(new StatusHandler(access, rules, health, healthPolicy, resilience, region, metricsRegistry));
     io.vertx.core.buffer.Buffer statusPage = statusPage();
     admin.get("/").handler(ctx -> ctx.redirect("/status"));
     admin

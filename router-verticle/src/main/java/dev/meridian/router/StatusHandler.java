@@ -33,8 +33,10 @@ final class StatusHandler implements Handler<RoutingContext> {
   private final ResilienceState resilience;
   private final String region;
   private final MeterRegistry registry;
+  private final AccessControl access;
 
   StatusHandler(
+      AccessControl access,
       RoutingRules rules,
       HealthState health,
       HealthPolicy policy,
@@ -47,6 +49,7 @@ final class StatusHandler implements Handler<RoutingContext> {
     this.resilience = resilience;
     this.region = region;
     this.registry = registry;
+    this.access = access;
   }
 
   @Override
@@ -89,11 +92,33 @@ final class StatusHandler implements Handler<RoutingContext> {
             .put("regions", regions)
             .put("models", models)
             .put("routes", routes)
-            .put("totals", totals());
+            .put("totals", totals())
+            .put("clients", clients(now));
     ctx.response()
         .putHeader("content-type", "application/json")
         .putHeader("cache-control", "no-store")
         .end(body.toBuffer());
+  }
+
+  /** Per client key (names only, never keys or hashes): this minute's use and the budget spent. */
+  private JsonArray clients(long now) {
+    JsonArray clients = new JsonArray();
+    if (access == null || access.isOpen()) {
+      return clients;
+    }
+    for (dev.meridian.core.tenancy.UsageLimiter.KeyStatus key : access.limiter().status(now)) {
+      clients.add(new JsonObject()
+          .put("name", key.name())
+          .put("requestsPerMinute", key.requestsPerMinute())
+          .put("requestsThisMinute", key.requestsThisMinute())
+          .put("allowanceHere", key.allowanceHere())
+          .put("tokensPerMinute", key.tokensPerMinute())
+          .put("tokensThisMinute", key.tokensThisMinute())
+          .put("budgetDollars", key.budgetDollars())
+          .put("budgetPeriod", key.budgetPeriod())
+          .put("spentDollars", key.spentDollars()));
+    }
+    return clients;
   }
 
   private JsonObject cell(Endpoint endpoint, EndpointHealth record, EndpointBlocklist blocklist, long now) {

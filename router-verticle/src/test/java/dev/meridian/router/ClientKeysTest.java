@@ -74,6 +74,12 @@ class ClientKeysTest extends RouterTestBase {
     assertThat(stream.body().toString()).contains("[DONE]");
     awaitCondition(java.time.Duration.ofSeconds(5), () -> scrape().contains("meridian_client_requests_total{client=\"full\"} 2.0"));
     assertThat(scrape()).containsPattern("meridian_client_cost_dollars_total\\{client=\"full\"} [0-9.E-]+");
+    // The status page shows where each key stands (names only).
+    JsonObject status = send(HttpMethod.GET, "/status.json", null, Map.of("authorization", "Bearer " + ADMIN)).json();
+    JsonObject full = status.getJsonArray("clients").stream().map(JsonObject.class::cast)
+        .filter(c -> c.getString("name").equals("full")).findFirst().orElseThrow();
+    assertThat(full.getLong("requestsThisMinute")).isPositive();
+    assertThat(full.getDouble("spentDollars")).isPositive();
   }
 
   @Test

@@ -110,6 +110,28 @@ public final class UsageLimiter {
     return usage(key).spentMicros(key, nowMs) / MICROS_PER_DOLLAR;
   }
 
+  /** Where one key stands, as far as this node knows (for the status page). */
+  public record KeyStatus(
+      String name,
+      long requestsPerMinute,
+      long requestsThisMinute,
+      long allowanceHere,
+      long tokensPerMinute,
+      long tokensThisMinute,
+      double budgetDollars,
+      String budgetPeriod,
+      double spentDollars) {}
+
+  /** Every key this node follows, sorted by name. */
+  public List<KeyStatus> status(long nowMs) {
+    List<KeyStatus> all = new ArrayList<>();
+    for (KeyUsage keyUsage : usage.values()) {
+      all.add(keyUsage.status(nowMs));
+    }
+    all.sort(java.util.Comparator.comparing(KeyStatus::name));
+    return all;
+  }
+
   /** This node's counts that changed since the last call, as absolute values. */
   public List<Counter> changedCounters(long nowMs) {
     List<Counter> changed = new ArrayList<>();
@@ -280,6 +302,13 @@ public final class UsageLimiter {
         localSpentMicros += micros;
         spendChanged = true;
       }
+    }
+
+    synchronized KeyStatus status(long nowMs) {
+      roll(key, nowMs);
+      return new KeyStatus(name, key.requestsPerMinute(), localRequests + othersRequests,
+          key.requestsPerMinute() > 0 ? requestAllowance : -1, key.tokensPerMinute(), localTokens + othersTokens,
+          key.budgetDollars(), key.budgetPeriod().id(), (localSpentMicros + othersSpentMicros) / MICROS_PER_DOLLAR);
     }
 
     synchronized long spentMicros(ClientKey key, long nowMs) {
