@@ -3,7 +3,7 @@ package dev.meridian.bench;
 import dev.meridian.core.health.EndpointHealth;
 import dev.meridian.core.health.HealthKey;
 import dev.meridian.core.health.HealthPolicy;
-import dev.meridian.core.health.HealthState;
+import dev.meridian.core.health.HealthSnapshot;
 import dev.meridian.core.health.ProbeResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +18,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * What one probe result costs every node that holds the health state: {@code HealthState.put(record)},
- * which builds a new snapshot (copy-on-write of the whole record map) so routers read it without locks.
+ * What one probe result costs every node that holds the health state: {@code HealthState.put(record)}
+ * builds a new snapshot with {@code HealthSnapshot.with(record)} (copy-on-write of the whole record
+ * map, so routers read it without locks); this measures that copy.
  * Every node applies every region's results, so the map holds models x regions x observer regions
  * records and takes (models x regions x observer regions) / probe interval updates per second.
  *
@@ -33,7 +34,7 @@ public class HealthUpdateBenchmark {
   @Param({"15x3", "100x5", "1000x10"})
   public String scale;
 
-  private HealthState state;
+  private HealthSnapshot snapshot;
   private EndpointHealth[] updates;
   private int next;
 
@@ -42,7 +43,6 @@ public class HealthUpdateBenchmark {
     int models = Integer.parseInt(scale.substring(0, scale.indexOf('x')));
     int regions = Integer.parseInt(scale.substring(scale.indexOf('x') + 1));
     long now = System.currentTimeMillis();
-    state = new HealthState();
     List<EndpointHealth> initial = new ArrayList<>();
     List<EndpointHealth> later = new ArrayList<>();
     for (int observer = 0; observer < regions; observer++) {
@@ -58,15 +58,14 @@ public class HealthUpdateBenchmark {
         }
       }
     }
-    state.putAll(initial);
+    snapshot = HealthSnapshot.of(initial);
     updates = later.toArray(new EndpointHealth[0]);
   }
 
   @Benchmark
   public Object put() {
-    // Re-applying a record of the same age still replaces it (only an older one is refused).
-    state.put(updates[next]);
+    snapshot = snapshot.with(updates[next]);
     next = next + 1 == updates.length ? 0 : next + 1;
-    return state.current();
+    return snapshot;
   }
 }
