@@ -8,11 +8,13 @@
 #   REPS=1 DURATION_S=5 bench/overhead.sh  # quick look
 #
 # Loads: closed loop (wrk) with 1 connection (pure added latency) and 16 connections; open-ish
-# fixed rate (h2load --rps, RATE req/s spread over RATE_CLIENTS connections). Medians over REPS
+# fixed rates (h2load --rps, each of RATES req/s spread over RATE_CLIENTS connections: 2,000/s and
+# the 5,000/s of the latency objective by default). Medians over REPS
 # repetitions; direct and router runs are interleaved. Prints a table, writes
 # bench/results/overhead-<time>.json and bench/results/overhead-latest.json.
 #
-# Environment: REPS (3), DURATION_S (10), WARMUP_S (15), RATE (2000), RATE_CLIENTS (50),
+# Environment: REPS (3), DURATION_S (10), WARMUP_S (15), RATES ("2000 5000"; RATE=R alone gives
+# "R 5000"), RATE_CLIENTS (50),
 # RATE_S (15), BENCH_PIN (none | split), BENCH_REBUILD (1 = rebuild the jar copy in bench/.work),
 # BENCH_REF (commit to build, default HEAD), ROUTER_FLAGS (extra router flags, e.g.
 # "--router-instances 2"), QUIET_MAX_PCT / QUIET_WAIT_S (wait for foreign load to drop).
@@ -25,6 +27,9 @@ REPS="${REPS:-3}"
 DURATION_S="${DURATION_S:-10}"
 WARMUP_S="${WARMUP_S:-15}"
 RATE="${RATE:-2000}"
+RATES="${RATES:-$RATE 5000}"
+RATE_MODES=()
+for r in $RATES; do RATE_MODES+=("rate$r"); done
 RATE_CLIENTS="${RATE_CLIENTS:-50}"
 RATE_S="${RATE_S:-15}"
 ROUTER_FLAGS="${ROUTER_FLAGS:-}"
@@ -85,13 +90,14 @@ measure() {
   case "$mode" in
     c1) desc="closed, 1 conn"; wrk_run "$url" 1 "$DURATION_S" "$BODY" "$out.gen.json" "$(target_headers "$target")"; gen="$out.gen.json" ;;
     c16) desc="closed, 16 conn"; wrk_run "$url" 16 "$DURATION_S" "$BODY" "$out.gen.json" "$(target_headers "$target")"; gen="$out.gen.json" ;;
-    rate) desc="fixed ${RATE}/s, ${RATE_CLIENTS} conn"
+    rate*) local rate="${mode#rate}"
+      desc="fixed ${rate}/s, ${RATE_CLIENTS} conn"
       if [[ "$target" == direct ]]; then
-        h2load_rate "$url" "$RATE" "$RATE_CLIENTS" "$RATE_S" "$BODY" "$out.h2.log" -H "x-meridian-router-region: us-east"
+        h2load_rate "$url" "$rate" "$RATE_CLIENTS" "$RATE_S" "$BODY" "$out.h2.log" -H "x-meridian-router-region: us-east"
       else
-        h2load_rate "$url" "$RATE" "$RATE_CLIENTS" "$RATE_S" "$BODY" "$out.h2.log" -H "$MERIDIAN_AUTH_HEADER"
+        h2load_rate "$url" "$rate" "$RATE_CLIENTS" "$RATE_S" "$BODY" "$out.h2.log" -H "$MERIDIAN_AUTH_HEADER"
       fi
-      node "$LIB/h2log.js" "$out.h2.log" "$RATE_CLIENTS" $((RATE / RATE_CLIENTS)) >"$out.gen.json"
+      node "$LIB/h2log.js" "$out.h2.log" "$RATE_CLIENTS" $((rate / RATE_CLIENTS)) >"$out.gen.json"
       gen="$out.gen.json" ;;
   esac
   g1=$(children_ticks); r1=$(cpu_ticks "$ROUTER_PID"); s1=$(cpu_ticks "$SIM_PID"); m1=$(machine_busy_ticks); t1=$(date +%s.%N)
@@ -117,7 +123,7 @@ for rep in $(seq "$REPS"); do
   log "repetition $rep/$REPS"
   # Alternate which target goes first, so neither always runs right after the other's load.
   if ((rep % 2)); then order=(direct meridian); else order=(meridian direct); fi
-  for mode in c1 c16 rate; do
+  for mode in c1 c16 "${RATE_MODES[@]}"; do
     for t in "${order[@]}"; do measure "$mode" "$t" "$rep"; done
   done
 done
@@ -136,11 +142,12 @@ node -e '
     router_log_warn_error_lines: +a[18], simulator_log_warn_error_lines: +a[19],
     load_generators: { closed: "wrk -t1 (Lua script bench/lib/wrk-post.lua)", rate: "h2load --h1 --rps (per-request log)" },
     java: a[20], kernel: a[21],
-    mode_order: ["c1", "c16", "rate"], target_order: ["direct", "meridian"] }, null, 2));
+    rates: a[22].split(" ").map(Number), mode_order: ["c1", "c16", ...a[22].split(" ").map((r) => "rate" + r)],
+    target_order: ["direct", "meridian"] }, null, 2));
 ' "$RUN_DIR/meta.json" "$START_UTC" "$(jar_commit)" "false" "$BENCH_PIN" "$GEN_CPU" "$SRV_CPU" "$NCPU" \
   "$REPS" "$DURATION_S" "$WARMUP_S" "$RATE" "$RATE_CLIENTS" "$RATE_S" "$DIRECT_URL" "$ROUTER_URL" \
   "$ROUTE_REGION/$ROUTE_PROVIDER" "$ROUTER_FLAGS" "$ROUTER_LOG_WARN" "$SIM_LOG_WARN" \
-  "$(java -version 2>&1 | head -1)" "$(uname -r)"
+  "$(java -version 2>&1 | head -1)" "$(uname -r)" "$(echo $RATES)"
 
 echo
 echo "Meridian router overhead vs direct  ($START_UTC, jar $(jar_commit | cut -c1-12), pin=$BENCH_PIN: generator cpu $GEN_CPU, servers cpu $SRV_CPU of $NCPU)"
