@@ -123,7 +123,9 @@ test("a rate-limited endpoint is outlined, with the reason and time left", { tim
     assert.ok(res.ok, "set fault: HTTP " + res.status);
   }
   const res = await fetch(BASE + "/v1/chat/completions", {
-    method: "POST", headers: { "content-type": "application/json" },
+    method: "POST",
+    // The embedded default's public demo client key (docs/security.md).
+    headers: { "content-type": "application/json", authorization: "Bearer sk-meridian-demo-key" },
     body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
   });
   assert.equal(res.status, 429, "every endpoint rate limiting");
