@@ -721,7 +721,8 @@ public final class SavingsReport {
 
     // The baseline must be a catalog model, or every baseline request would be a 404.
     HttpResponse<String> models = client.send(
-        HttpRequest.newBuilder(URI.create(o.router + "/v1/models")).timeout(Duration.ofSeconds(10)).build(),
+        HttpRequest.newBuilder(URI.create(o.router + "/v1/models")).timeout(Duration.ofSeconds(10))
+            .header("authorization", "Bearer " + API_KEY).build(),
         HttpResponse.BodyHandlers.ofString());
     if (models.statusCode() != 200 || !models.body().contains("\"id\":\"" + o.baseline + "\"")) {
       System.err.println("SavingsReport: baseline model '" + o.baseline + "' is not in " + o.router + "/v1/models");
