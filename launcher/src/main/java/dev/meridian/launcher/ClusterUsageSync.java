@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterUsageSync implements UsageLimiter.ClusterView {
   static final String MAP_NAME = "meridian-usage";
+  private static final ConcurrentHashMap<String, Long> EMPTY = new ConcurrentHashMap<>();
   private static final Logger LOG = LoggerFactory.getLogger(ClusterUsageSync.class);
 
   private final Vertx vertx;
@@ -159,7 +160,7 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
 
   @Override
   public long othersReserved(String counterId, long limit) {
-    Map<String, Long> byMember = mirror.getOrDefault(counterId, new ConcurrentHashMap<>());
+    Map<String, Long> byMember = mirror.getOrDefault(counterId, EMPTY);
     List<String> live = members;
     long sum = 0;
     for (int index = 0; index < live.size(); index++) {

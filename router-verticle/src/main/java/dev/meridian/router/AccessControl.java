@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Who may call this router: the client keys with their usage limiter, or nobody checked at all when
@@ -51,6 +50,7 @@ public final class AccessControl {
       throw new IllegalStateException("an open router has no keys to replace");
     }
     keys = replacement;
+    limiter.follow(replacement.keys());
   }
 
   public ClientKeys keys() {
@@ -127,6 +127,6 @@ public final class AccessControl {
 
   @Override
   public String toString() {
-    return isOpen() ? "AccessControl[open]" : "AccessControl[" + keys.size() + " keys]".toLowerCase(Locale.ROOT);
+    return isOpen() ? "AccessControl[open]" : "AccessControl[" + keys.size() + " keys]";
   }
 }

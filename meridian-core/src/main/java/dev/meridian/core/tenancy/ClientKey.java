@@ -2,7 +2,6 @@ package dev.meridian.core.tenancy;
 
 import dev.meridian.core.catalog.Catalog;
 import dev.meridian.core.catalog.ModelSpec;
-import dev.meridian.core.catalog.Tier;
 import java.util.Locale;
 import java.util.Set;
 
@@ -62,10 +61,6 @@ public record ClientKey(
   /** True when some listed entry names a model or tier (auto alone would have nothing to route to). */
   boolean allowsSomeModel() {
     return allow.stream().anyMatch(entry -> !entry.equals(AUTO));
-  }
-
-  static boolean isTierName(String entry) {
-    return Tier.fromId(entry) != null;
   }
 
   @Override

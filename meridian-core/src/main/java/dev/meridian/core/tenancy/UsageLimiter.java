@@ -96,6 +96,16 @@ public final class UsageLimiter {
     }
   }
 
+  /**
+   * Follows these keys from now on (a reloaded keys file): new keys get counts, changed limits apply
+   * from the next sync; counts of keys that stay carry on.
+   */
+  public void follow(java.util.Collection<ClientKey> keys) {
+    for (ClientKey key : keys) {
+      usage(key).reconfigure(key);
+    }
+  }
+
   public Admission admit(ClientKey key, long estimatedTokens, long nowMs) {
     return usage(key).admit(key, Math.max(0, estimatedTokens), nowMs);
   }
@@ -302,6 +312,10 @@ public final class UsageLimiter {
         localSpentMicros += micros;
         spendChanged = true;
       }
+    }
+
+    synchronized void reconfigure(ClientKey configured) {
+      key = configured;
     }
 
     synchronized KeyStatus status(long nowMs) {
