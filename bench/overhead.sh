@@ -17,7 +17,8 @@
 # "R 5000"), RATE_CLIENTS (50),
 # RATE_S (15), BENCH_PIN (none | split), BENCH_REBUILD (1 = rebuild the jar copy in bench/.work),
 # BENCH_REF (commit to build, default HEAD), ROUTER_FLAGS (extra router flags, e.g.
-# "--router-instances 2"), QUIET_MAX_PCT / QUIET_WAIT_S (wait for foreign load to drop).
+# "--router-instances 2"), BENCH_AUTH (keys: the router checks the demo client key, as in production;
+# open: --auth open), QUIET_MAX_PCT / QUIET_WAIT_S (wait for foreign load to drop).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 trap cleanup EXIT

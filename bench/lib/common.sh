@@ -132,7 +132,9 @@ MERIDIAN_AUTH_HEADER="authorization: Bearer sk-meridian-demo-key"
 start_router() { # start_router PORT SIMULATOR_PORT [extra flags]
   local port="$1" sim="$2"; shift 2
   # A jar built from before client keys (BENCH_REF=<older commit>) knows no --keys-file and needs none.
+  # BENCH_AUTH=open runs without client authentication, to see what the key check itself costs.
   local auth=(--keys-file demo)
+  [[ "${BENCH_AUTH:-keys}" == open ]] && auth=(--auth open)
   grep -aq 'auth/demo-keys.json' "$JAR" 2>/dev/null || auth=()
   # shellcheck disable=SC2086
   start_bg router "$WORK/router.log" java "${HZ_OPENS[@]}" ${JAVA_OPTS:--Xms256m} -jar "$JAR" \
