@@ -46,6 +46,11 @@ class KeysReloadTest {
     return new JsonObject().put("keys", entries).encode();
   }
 
+  static String keysFileWithLimit(String key, int requestsPerMinute) {
+    return new JsonObject().put("keys", new JsonArray().add(new JsonObject().put("name", "k0")
+        .put("sha256", KeyHash.sha256Hex(key)).put("requestsPerMinute", requestsPerMinute))).encode();
+  }
+
   @Test
   void aRotatedKeysFileTakesEffectWithinTheReloadInterval() throws Exception {
     Path catalog = NodeTestSupport.catalogOf(dir, Set.of("qwen3-8b"));
@@ -70,5 +75,13 @@ class KeysReloadTest {
         .contains("meridian_keys_reloads_total{result=\"rejected\"} 1.0"));
     assertThat(ClusterRateLimitTest.status(client, node.routerPort(), NEW)).isEqualTo(200);
     assertThat(ClusterRateLimitTest.status(client, node.routerPort(), OLD)).isEqualTo(401);
+
+    // A new limit applies at once: this minute's use counts against it.
+    awaitCondition(Duration.ofSeconds(30), () -> System.currentTimeMillis() % 60_000 < 50_000);
+    Files.writeString(keys, keysFileWithLimit(NEW, 1));
+    awaitCondition(Duration.ofSeconds(10), () -> ClusterRateLimitTest.status(client, node.routerPort(), NEW) == 429);
+    // And raising it lets the key through again without waiting for the next minute.
+    Files.writeString(keys, keysFileWithLimit(NEW, 1_000));
+    awaitCondition(Duration.ofSeconds(10), () -> ClusterRateLimitTest.status(client, node.routerPort(), NEW) == 200);
   }
 }

@@ -230,6 +230,9 @@ public final class UsageLimiter {
     }
 
     synchronized Admission admit(ClientKey key, long estimatedTokens, long nowMs) {
+      if (key != this.key) {
+        reconfigure(key);
+      }
       roll(key, nowMs);
       long secondsToMinuteEnd = ceilSeconds((minute + 1) * MINUTE_MS - nowMs);
       Map<String, String> headers = new LinkedHashMap<>(8);
@@ -315,6 +318,11 @@ public final class UsageLimiter {
     }
 
     synchronized void reconfigure(ClientKey configured) {
+      if (configured.requestsPerMinute() != key.requestsPerMinute() && minute != Long.MIN_VALUE) {
+        // A new limit: restart from this node's even split of it; the next sync corrects the rest.
+        requestAllowance = Math.max(localRequests, share(configured.requestsPerMinute(), nodes, selfIndex));
+        allowanceChanged = true;
+      }
       key = configured;
     }
 
