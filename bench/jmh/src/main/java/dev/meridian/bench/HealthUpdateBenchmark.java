@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * What one probe result costs every node that holds the health state: {@code HealthState.put(record)}
- * builds a new snapshot with {@code HealthSnapshot.with(record)} (copy-on-write of the whole record
- * map, so routers read it without locks); this measures that copy.
+ * builds a new snapshot with {@code HealthSnapshot.with(record)} (copy-on-write of the one shard the
+ * record falls in, so routers read it without locks); this measures that copy.
  * Every node applies every region's results, so the map holds models x regions x observer regions
  * records and takes (models x regions x observer regions) / probe interval updates per second.
  *

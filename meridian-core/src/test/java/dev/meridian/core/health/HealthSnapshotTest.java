@@ -92,4 +92,55 @@ class HealthSnapshotTest {
     assertThat(snapshot.version()).isGreaterThan(HealthSnapshot.EMPTY.version());
     assertThat(snapshot.records()).containsExactlyInAnyOrder(a, b);
   }
+
+  /**
+   * Random puts, replacements and removals across shard growth (1 to thousands of records) must leave
+   * every snapshot equal to a plain map given the same changes, and leave older snapshots untouched.
+   */
+  @Test
+  void agreesWithAPlainMapThroughShardGrowth() {
+    java.util.Random random = new java.util.Random(42);
+    java.util.Map<HealthKey, EndpointHealth> reference = new java.util.HashMap<>();
+    HealthSnapshot snapshot = HealthSnapshot.EMPTY;
+    HealthSnapshot frozen = null;
+    java.util.Map<HealthKey, EndpointHealth> frozenReference = null;
+    for (int step = 0; step < 6_000; step++) {
+      HealthKey key = new HealthKey("r" + random.nextInt(4), "m" + random.nextInt(600), "e" + random.nextInt(3));
+      if (random.nextInt(10) == 0) {
+        snapshot = snapshot.without(key);
+        reference.remove(key);
+      } else {
+        EndpointHealth record = observed(key, step, step % 500);
+        snapshot = snapshot.with(record);
+        reference.put(key, record);
+      }
+      if (step == 3_000) {
+        frozen = snapshot;
+        frozenReference = new java.util.HashMap<>(reference);
+      }
+    }
+    assertThat(snapshot.size()).isEqualTo(reference.size()).isGreaterThan(2_000);
+    assertThat(snapshot.records()).hasSize(reference.size()).containsExactlyInAnyOrderElementsOf(reference.values());
+    for (java.util.Map.Entry<HealthKey, EndpointHealth> entry : reference.entrySet()) {
+      assertThat(snapshot.get(entry.getKey())).isSameAs(entry.getValue());
+    }
+    assertThat(frozen.size()).isEqualTo(frozenReference.size());
+    assertThat(frozen.records()).containsExactlyInAnyOrderElementsOf(frozenReference.values());
+    assertThat(HealthSnapshot.of(reference.values()).records()).containsExactlyInAnyOrderElementsOf(reference.values());
+  }
+
+  @Test
+  void withAllNewerKeepsNewerHeldRecordsAndTakesTheRest() {
+    EndpointHealth heldNew = observed(A, 5_000, 1);
+    HealthSnapshot held = HealthSnapshot.EMPTY.with(heldNew);
+    EndpointHealth olderA = observed(A, 1_000, 2);
+    EndpointHealth b = observed(B, 1_000, 3);
+
+    HealthSnapshot merged = held.withAllNewer(List.of(olderA, b));
+
+    assertThat(merged.get(A)).isSameAs(heldNew);
+    assertThat(merged.get(B)).isSameAs(b);
+    assertThat(merged.version()).isGreaterThan(held.version());
+    assertThat(merged.withAllNewer(List.of(olderA))).as("nothing newer: unchanged").isSameAs(merged);
+  }
 }
