@@ -94,7 +94,7 @@ public final class MeridianNode {
                 ClusterConfigFactory.load(config.clusterConfigPath(), config.region(), env))
             : null;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return createVertx(clusterManager, registry, env)
+    return createVertx(clusterManager, registry, env, config.vertxHttpMetrics())
         .compose(
             vertx -> {
               MeridianNode node = new MeridianNode(config, vertx, clusterManager, registry);
@@ -105,11 +105,19 @@ public final class MeridianNode {
   }
 
   private static Future<Vertx> createVertx(
-      HazelcastClusterManager clusterManager, PrometheusMeterRegistry registry, Map<String, String> env) {
-    // Vert.x's own pool, HTTP and event-bus metrics, and the JVM's, go to the same registry.
-    VertxOptions options =
-        new VertxOptions()
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+      HazelcastClusterManager clusterManager,
+      PrometheusMeterRegistry registry,
+      Map<String, String> env,
+      boolean vertxHttpMetrics) {
+    // Vert.x's own pool and event-bus metrics, and the JVM's, go to the same registry.
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true);
+    if (!vertxHttpMetrics) {
+      // Per-request meters on both sides of the proxy that meridian_requests_* and meridian_upstream_*
+      // already cover; they were ~5% of the router's CPU at saturation (docs/performance.md).
+      metrics.addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.HTTP_SERVER)
+          .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.HTTP_CLIENT);
+    }
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
     var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
     if (clusterManager == null) {
       return Future.succeededFuture(builder.build());
@@ -201,6 +209,7 @@ public final class MeridianNode {
             .setIdleTimeoutMs(config.idleTimeoutMs())
             .setRequestTimeoutMs(config.requestTimeoutMs())
             .setMaxBodyBytes(config.maxBodyBytes())
+            .setUpstreamPoolSize(config.upstreamPoolSize())
             .setAdminPort(config.adminPort())
             .setAdminHost(config.adminHost());
     apiKeys = ApiKeys.fromEnvironment();

@@ -20,8 +20,13 @@ public final class RouterOptions {
   public static final long DEFAULT_IDLE_TIMEOUT_MS = 30_000;
   /** Whole-request budget across all attempts. */
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
-  /** Keep-alive connections per upstream host and router instance. */
-  public static final int DEFAULT_UPSTREAM_POOL_SIZE = 128;
+  /**
+   * Keep-alive connections per upstream host and router instance. HTTP/1.1 carries one response per
+   * connection, so this is also the most concurrent streams to one provider host per instance; 128 made
+   * the 257th stream on a 2-core node wait (docs/performance.md, 1,000 streams). Idle ones close after the
+   * keep-alive timeout, so a high cap costs nothing until it is used.
+   */
+  public static final int DEFAULT_UPSTREAM_POOL_SIZE = 1024;
 
   private String region;
   private String host = DEFAULT_HOST;

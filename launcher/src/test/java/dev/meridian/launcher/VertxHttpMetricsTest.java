@@ -1,0 +1,54 @@
+package dev.meridian.launcher;
+
+import static dev.meridian.launcher.NodeTestSupport.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --vertx-http-metrics true} brings back vertx-micrometer's per-request HTTP series. */
+class VertxHttpMetricsTest {
+  @TempDir Path dir;
+  MeridianNode node;
+  Vertx clientVertx;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (clientVertx != null) {
+      clientVertx.close().await(10, TimeUnit.SECONDS);
+    }
+    if (node != null) {
+      node.close().await(20, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void optInRecordsServerAndClientRequests() throws Exception {
+    Path catalog = NodeTestSupport.catalogOf(dir, Set.of("qwen3-8b"));
+    node =
+        NodeTestSupport.start(
+            List.of("embedded", "--standalone", "--port", "0", "--simulator-port", "0",
+                "--catalog", catalog.toString(), "--latency-scale", "0.05", "--router-instances", "1",
+                "--vertx-http-metrics", "true"),
+            Map.of());
+    clientVertx = Vertx.vertx();
+    HttpClient client = clientVertx.createHttpClient();
+    awaitCondition(Duration.ofSeconds(20), node::isReady);
+
+    assertThat(NodeTestSupport.chat(client, node.routerPort(), "qwen3-8b").status()).isEqualTo(200);
+
+    String text = NodeTestSupport.admin(client, node.routerPort(), HttpMethod.GET, "/metrics", null)
+        .await(10, TimeUnit.SECONDS).toString();
+    assertThat(text).contains("vertx_http_server_requests_total").contains("vertx_http_client_requests_total");
+  }
+}
