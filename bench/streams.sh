@@ -12,9 +12,9 @@
 #
 # Environment: STREAMS (1000), MAX_TOKENS (650: tokens per stream; the model below streams 10 tokens/s
 # at latency scale 1, so ~65 s), MODEL (qwen3.5-397b), RAMP_S (10), SAMPLE_S (5), LATENCY_SCALE (1),
-# ROUTER_INSTANCES (8: each router instance pools at most 128 connections per upstream host, and every
-# simulated endpoint is one host, so 1,000 upstream streams need 8 instances), BENCH_REBUILD /
-# BENCH_REF (as in overhead.sh).
+# ROUTER_INSTANCES (0 = the router's default, one per core; every simulated endpoint is one upstream
+# host, so all streams share one host's pool: --upstream-pool-size, 1,024 per instance by default),
+# BENCH_REBUILD / BENCH_REF (as in overhead.sh).
 #
 # A forced full GC pauses the router (tens of ms with 1,000 streams): the streams see it as one late
 # event per sample, which is why this script is separate from the latency benchmarks.
@@ -29,7 +29,7 @@ MODEL="${MODEL:-qwen3.5-397b}"
 RAMP_S="${RAMP_S:-10}"
 SAMPLE_S="${SAMPLE_S:-5}"
 LATENCY_SCALE="${LATENCY_SCALE:-1}"
-ROUTER_INSTANCES="${ROUTER_INSTANCES:-8}"
+ROUTER_INSTANCES="${ROUTER_INSTANCES:-0}"
 
 apt_install curl curl
 command -v node >/dev/null || apt_install node nodejs
