@@ -35,6 +35,7 @@ public final class MeridianConfig {
           new Setting("admin-port", "MERIDIAN_ADMIN_PORT", "-1", "serve /metrics and /status on this port instead of the client port (-1 = the client port)"),
           new Setting("admin-host", "MERIDIAN_ADMIN_HOST", "", "address of the admin port (default: --host)"),
           new Setting("catalog", "MERIDIAN_CATALOG", "", "catalog JSON file (default: the built-in 15-model catalog)"),
+          new Setting("allow-cleartext-upstreams", "MERIDIAN_ALLOW_CLEARTEXT_UPSTREAMS", "false", "let a provider with a key have an http:// base URL to a host that is not loopback (the key crosses the network in cleartext; logged as a warning)"),
           new Setting("catalog-reload-ms", "MERIDIAN_CATALOG_RELOAD_MS", "2000", "how often the catalog file is checked for changes (0 = never)"),
           new Setting("probe-interval-ms", "MERIDIAN_PROBE_INTERVAL_MS", "30000", "health probe interval per endpoint"),
           new Setting("probe-timeout-ms", "MERIDIAN_PROBE_TIMEOUT_MS", "15000", "deadline of one probe"),
@@ -151,6 +152,7 @@ public final class MeridianConfig {
     keysReloadMs();
     usageSyncMs();
     authOpen();
+    allowCleartextUpstreams();
     if (region().isBlank()) {
       throw new IllegalArgumentException("--region must not be empty");
     }
@@ -191,6 +193,15 @@ public final class MeridianConfig {
       case "open" -> true;
       case "keys" -> false;
       default -> throw new IllegalArgumentException("--auth must be 'keys' or 'open', got '" + values.get("auth") + "'");
+    };
+  }
+  /** Strict, unlike --hedge: a typo such as 'ture' gets a clear message rather than quietly meaning false. */
+  public boolean allowCleartextUpstreams() {
+    return switch (values.get("allow-cleartext-upstreams").trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(
+          "--allow-cleartext-upstreams must be true or false, got '" + values.get("allow-cleartext-upstreams") + "'");
     };
   }
   public long catalogReloadMs() { return longValue("catalog-reload-ms", 0); }
