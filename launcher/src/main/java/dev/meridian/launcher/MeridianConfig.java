@@ -49,6 +49,7 @@ public final class MeridianConfig {
           new Setting("breaker-cool-down-ms", "MERIDIAN_BREAKER_COOL_DOWN_MS", "5000", "how long an open breaker keeps an endpoint out before a trial request"),
           new Setting("breaker-max-failures", "MERIDIAN_BREAKER_MAX_FAILURES", "5", "failures within 10 s of live traffic that open an endpoint's breaker"),
           new Setting("breaker-failure-rate", "MERIDIAN_BREAKER_FAILURE_RATE", "0.5", "failure share of the last 20 calls (10 at least) that opens a breaker"),
+          new Setting("max-block-ms", "MERIDIAN_MAX_BLOCK_MS", "300000", "longest a provider's Retry-After or another router's block event keeps an endpoint out of routing (at least --breaker-cool-down-ms)"),
           new Setting("retry-budget-ratio", "MERIDIAN_RETRY_BUDGET_RATIO", "0.2", "retries and fallbacks allowed as a share of requests (10 s window, 20 always allowed)"),
           new Setting("hedge", "MERIDIAN_HEDGE", "false", "hedge every request by default (header x-meridian-hedge overrides)"),
           new Setting("drain-timeout-ms", "MERIDIAN_DRAIN_TIMEOUT_MS", "25000", "on SIGTERM, how long streams in flight may finish before the process exits"),
@@ -153,6 +154,11 @@ public final class MeridianConfig {
     usageSyncMs();
     authOpen();
     allowCleartextUpstreams();
+    if (maxBlockMs() < breakerCoolDownMs()) {
+      // The other routers cap a breaker's block event at this too: it would end before the breaker's.
+      throw new IllegalArgumentException("--max-block-ms (" + maxBlockMs() + ") must be at least --breaker-cool-down-ms ("
+          + breakerCoolDownMs() + ")");
+    }
     if (region().isBlank()) {
       throw new IllegalArgumentException("--region must not be empty");
     }
@@ -220,6 +226,7 @@ public final class MeridianConfig {
   }
   public long drainTimeoutMs() { return longValue("drain-timeout-ms", 0); }
   public long breakerCoolDownMs() { return longValue("breaker-cool-down-ms", 1); }
+  public long maxBlockMs() { return longValue("max-block-ms", 1); }
   public int breakerMaxFailures() { return intValue("breaker-max-failures", 1, 10_000); }
   public double breakerFailureRate() { return fraction("breaker-failure-rate"); }
   public double retryBudgetRatio() { return fraction("retry-budget-ratio"); }

@@ -242,6 +242,7 @@ public final class MeridianNode {
                 .setBreakerCoolDownMs(config.breakerCoolDownMs())
                 .setBreakerMaxFailures(config.breakerMaxFailures())
                 .setBreakerFailureRate(config.breakerFailureRate())
+                .setMaxBlockMs(config.maxBlockMs())
                 .setRetryBudgetRatio(config.retryBudgetRatio())
                 .setHedgeByDefault(config.hedgeByDefault()));
     RouterMetrics metrics = new RouterMetrics(registry, routed);

@@ -469,8 +469,11 @@ final class ProxyExchange {
         }
         case TRY_NEXT -> {
           if (status == 429) {
-            long retryAfterMs = retryAfterMs(upstreamResponse.getHeader("retry-after"));
-            minRetryAfterMs = Math.min(minRetryAfterMs, retryAfterMs > 0 ? retryAfterMs : ctx.resilience().options().getRateLimitBlockMs());
+            long retryAfterMs = FailoverPolicy.retryAfterMs(upstreamResponse.getHeader("retry-after"));
+            ResilienceOptions options = ctx.resilience().options();
+            // The client hears the wait the block really has: no longer than max-block-ms.
+            minRetryAfterMs = Math.min(minRetryAfterMs,
+                Math.min(options.getMaxBlockMs(), retryAfterMs > 0 ? retryAfterMs : options.getRateLimitBlockMs()));
             ctx.resilience().rateLimited(endpoint, retryAfterMs);
           }
           // Read and drop the body so the connection goes back to the pool.
@@ -627,19 +630,6 @@ final class ProxyExchange {
       return reported;
     }
     return new Usage(promptTokensEstimate, Usage.estimateTokens(body.length()), true);
-  }
-
-  /** Retry-After in milliseconds from its seconds form, -1 when absent or not a number. */
-  private static long retryAfterMs(String header) {
-    if (header == null) {
-      return -1;
-    }
-    try {
-      return Math.max(0, Long.parseLong(header.trim())) * 1000;
-    } catch (NumberFormatException e) {
-      // An HTTP-date Retry-After is rare from LLM providers; the default block applies instead.
-      return -1;
-    }
   }
 
   private String describe(Throwable error) {
