@@ -119,6 +119,11 @@ final class ProxyExchange {
     ctx.retryBudget().onRequest(System.currentTimeMillis());
     deadlineTimer = vertx.setTimer(deadlines.requestMs(), id -> onDeadline());
     response.closeHandler(v -> onClientGone());
+    if (response.closed()) {
+      // Gone before the handler was set, which then may never fire: end now, not at the deadline.
+      onClientGone();
+      return;
+    }
     if (!launchNext(false)) {
       failAll();
       return;
