@@ -175,11 +175,11 @@ public final class MeridianConfig {
                 + "  keys       new [--name N]: a new client key and its keys-file entry; hash: the SHA-256 of a key read from stdin\n\n"
                 + "Flags (environment variable in brackets):\n");
     for (Setting setting : SETTINGS) {
-      text.append(String.format(Locale.ROOT, "  --%-24s %s [%s, default %s]%n",
+      text.append(String.format(Locale.ROOT, "  --%-26s %s [%s, default %s]%n",
           setting.flag(), setting.description(), setting.env(),
           setting.defaultValue().isEmpty() ? "unset" : setting.defaultValue()));
     }
-    text.append("  --standalone               same as --clustered false\n");
+    text.append("  --standalone                 same as --clustered false\n");
     return text.toString();
   }
 
