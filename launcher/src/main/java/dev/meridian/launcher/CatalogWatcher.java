@@ -39,7 +39,8 @@ final class CatalogWatcher {
   private long timer = -1;
 
   /**
-   * @param adapt applied to every loaded catalog before use (e.g. pointing it at the simulator)
+   * @param adapt applied to every loaded catalog before use (e.g. pointing it at the simulator); may
+   *     refuse it by throwing, which rejects the reload
    * @param onApplied told after a new catalog is in force (e.g. to re-plan probes)
    */
   CatalogWatcher(
@@ -76,13 +77,14 @@ final class CatalogWatcher {
             return null;
           }
           lastHash = hash;
-          return CatalogLoader.load(file);
+          // Adapted here, not on the event loop, so a catalog the adaptation refuses (a key that would
+          // go out in cleartext) takes the rejection path below like any invalid file.
+          return adapt.apply(CatalogLoader.load(file));
         }, false)
-        .onSuccess(loaded -> {
-          if (loaded == null) {
+        .onSuccess(catalog -> {
+          if (catalog == null) {
             return;
           }
-          Catalog catalog = adapt.apply(loaded);
           String before = rules.replace(catalog).catalog().version();
           loadedAtSeconds.set(System.currentTimeMillis() / 1000);
           applied.increment();

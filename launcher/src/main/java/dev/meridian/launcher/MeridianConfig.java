@@ -35,6 +35,7 @@ public final class MeridianConfig {
           new Setting("admin-port", "MERIDIAN_ADMIN_PORT", "-1", "serve /metrics and /status on this port instead of the client port (-1 = the client port)"),
           new Setting("admin-host", "MERIDIAN_ADMIN_HOST", "", "address of the admin port (default: --host)"),
           new Setting("catalog", "MERIDIAN_CATALOG", "", "catalog JSON file (default: the built-in 15-model catalog)"),
+          new Setting("allow-cleartext-upstreams", "MERIDIAN_ALLOW_CLEARTEXT_UPSTREAMS", "false", "let a provider with a key have an http:// base URL to a host that is not loopback (the key crosses the network in cleartext; logged as a warning)"),
           new Setting("catalog-reload-ms", "MERIDIAN_CATALOG_RELOAD_MS", "2000", "how often the catalog file is checked for changes (0 = never)"),
           new Setting("probe-interval-ms", "MERIDIAN_PROBE_INTERVAL_MS", "30000", "health probe interval per endpoint"),
           new Setting("probe-timeout-ms", "MERIDIAN_PROBE_TIMEOUT_MS", "15000", "deadline of one probe"),
@@ -50,6 +51,7 @@ public final class MeridianConfig {
           new Setting("breaker-cool-down-ms", "MERIDIAN_BREAKER_COOL_DOWN_MS", "5000", "how long an open breaker keeps an endpoint out before a trial request"),
           new Setting("breaker-max-failures", "MERIDIAN_BREAKER_MAX_FAILURES", "5", "failures within 10 s of live traffic that open an endpoint's breaker"),
           new Setting("breaker-failure-rate", "MERIDIAN_BREAKER_FAILURE_RATE", "0.5", "failure share of the last 20 calls (10 at least) that opens a breaker"),
+          new Setting("max-block-ms", "MERIDIAN_MAX_BLOCK_MS", "300000", "longest a provider's Retry-After or another router's block event keeps an endpoint out of routing (at least --breaker-cool-down-ms)"),
           new Setting("retry-budget-ratio", "MERIDIAN_RETRY_BUDGET_RATIO", "0.2", "retries and fallbacks allowed as a share of requests (10 s window, 20 always allowed)"),
           new Setting("hedge", "MERIDIAN_HEDGE", "false", "hedge every request by default (header x-meridian-hedge overrides)"),
           new Setting("drain-timeout-ms", "MERIDIAN_DRAIN_TIMEOUT_MS", "25000", "on SIGTERM, how long streams in flight may finish before the process exits"),
@@ -153,6 +155,12 @@ public final class MeridianConfig {
     keysReloadMs();
     usageSyncMs();
     authOpen();
+    allowCleartextUpstreams();
+    if (maxBlockMs() < breakerCoolDownMs()) {
+      // The other routers cap a breaker's block event at this too: it would end before the breaker's.
+      throw new IllegalArgumentException("--max-block-ms (" + maxBlockMs() + ") must be at least --breaker-cool-down-ms ("
+          + breakerCoolDownMs() + ")");
+    }
     if (region().isBlank()) {
       throw new IllegalArgumentException("--region must not be empty");
     }
@@ -169,11 +177,11 @@ public final class MeridianConfig {
                 + "  keys       new [--name N]: a new client key and its keys-file entry; hash: the SHA-256 of a key read from stdin\n\n"
                 + "Flags (environment variable in brackets):\n");
     for (Setting setting : SETTINGS) {
-      text.append(String.format(Locale.ROOT, "  --%-24s %s [%s, default %s]%n",
+      text.append(String.format(Locale.ROOT, "  --%-26s %s [%s, default %s]%n",
           setting.flag(), setting.description(), setting.env(),
           setting.defaultValue().isEmpty() ? "unset" : setting.defaultValue()));
     }
-    text.append("  --standalone               same as --clustered false\n");
+    text.append("  --standalone                 same as --clustered false\n");
     return text.toString();
   }
 
@@ -195,6 +203,15 @@ public final class MeridianConfig {
       default -> throw new IllegalArgumentException("--auth must be 'keys' or 'open', got '" + values.get("auth") + "'");
     };
   }
+  /** Strict, unlike --hedge: a typo such as 'ture' gets a clear message rather than quietly meaning false. */
+  public boolean allowCleartextUpstreams() {
+    return switch (values.get("allow-cleartext-upstreams").trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(
+          "--allow-cleartext-upstreams must be true or false, got '" + values.get("allow-cleartext-upstreams") + "'");
+    };
+  }
   public long catalogReloadMs() { return longValue("catalog-reload-ms", 0); }
   public long probeIntervalMs() { return longValue("probe-interval-ms", 100); }
   public long probeTimeoutMs() { return longValue("probe-timeout-ms", 100); }
@@ -213,6 +230,7 @@ public final class MeridianConfig {
   }
   public long drainTimeoutMs() { return longValue("drain-timeout-ms", 0); }
   public long breakerCoolDownMs() { return longValue("breaker-cool-down-ms", 1); }
+  public long maxBlockMs() { return longValue("max-block-ms", 1); }
   public int breakerMaxFailures() { return intValue("breaker-max-failures", 1, 10_000); }
   public double breakerFailureRate() { return fraction("breaker-failure-rate"); }
   public double retryBudgetRatio() { return fraction("retry-budget-ratio"); }

@@ -3,7 +3,9 @@ package dev.meridian.launcher;
 import com.hazelcast.core.HazelcastInstance;
 import dev.meridian.core.catalog.ApiKeys;
 import dev.meridian.core.catalog.Catalog;
+import dev.meridian.core.catalog.CatalogException;
 import dev.meridian.core.catalog.CatalogLoader;
+import dev.meridian.core.catalog.CleartextUpstream;
 import dev.meridian.core.health.HealthPolicy;
 import dev.meridian.core.health.HealthState;
 import dev.meridian.health.HazelcastHealthStore;
@@ -129,6 +131,8 @@ public final class MeridianNode {
   }
 
   private Future<Void> startComponents(Map<String, String> env, ExchangeListener listener) {
+    // The environment the node was started with (the process's, from Main), so tests can pass keys in.
+    apiKeys = new ApiKeys(env::get);
     if (config.command() == MeridianConfig.Command.EMBEDDED || config.command() == MeridianConfig.Command.ROUTER) {
       try {
         access = ClientAccess.resolve(config);
@@ -161,6 +165,27 @@ public final class MeridianNode {
     };
   }
 
+  /**
+   * Refuses a catalog that would send a provider key in cleartext off this machine, or, when the
+   * operator allowed it, warns once per provider and region. Runs at start and on every reload.
+   *
+   * @throws CatalogException naming each provider and region (never a key)
+   */
+  private Catalog guardCleartext(Catalog catalog) {
+    List<CleartextUpstream> found = apiKeys.cleartextUpstreams(catalog);
+    if (found.isEmpty()) {
+      return catalog;
+    }
+    if (!config.allowCleartextUpstreams()) {
+      throw new CatalogException(CleartextUpstream.refusal(found));
+    }
+    for (CleartextUpstream upstream : found) {
+      LOG.warn("provider '{}' in region '{}': its API key goes in cleartext to {} (--allow-cleartext-upstreams true)",
+          upstream.provider(), upstream.region(), upstream.where());
+    }
+    return catalog;
+  }
+
   private Catalog rebaseIfAsked(Catalog loaded) {
     String url = config.simulatorUrl();
     if (url == null || url.isBlank()) {
@@ -181,6 +206,11 @@ public final class MeridianNode {
   }
 
   private Future<Void> startRouting(Catalog routed, ExchangeListener listener) {
+    try {
+      guardCleartext(routed);
+    } catch (CatalogException e) {
+      return Future.failedFuture(e);
+    }
     this.catalog = routed;
     HealthPolicy policy =
         HealthPolicy.forProbeInterval(config.probeIntervalMs()).withFailureThreshold(config.failureThreshold());
@@ -212,7 +242,6 @@ public final class MeridianNode {
             .setUpstreamPoolSize(config.upstreamPoolSize())
             .setAdminPort(config.adminPort())
             .setAdminHost(config.adminHost());
-    apiKeys = ApiKeys.fromEnvironment();
     rules = new RoutingRules(routed, policy);
     resilience =
         new ResilienceState(
@@ -222,6 +251,7 @@ public final class MeridianNode {
                 .setBreakerCoolDownMs(config.breakerCoolDownMs())
                 .setBreakerMaxFailures(config.breakerMaxFailures())
                 .setBreakerFailureRate(config.breakerFailureRate())
+                .setMaxBlockMs(config.maxBlockMs())
                 .setRetryBudgetRatio(config.retryBudgetRatio())
                 .setHedgeByDefault(config.hedgeByDefault()));
     RouterMetrics metrics = new RouterMetrics(registry, routed);
@@ -336,8 +366,9 @@ public final class MeridianNode {
     if (config.catalogPath().isBlank() || config.catalogReloadMs() == 0) {
       return;
     }
+    java.util.function.UnaryOperator<Catalog> adaptAndGuard = loaded -> guardCleartext(adapt.apply(loaded));
     catalogWatcher =
-        new CatalogWatcher(vertx, Path.of(config.catalogPath()), rules, adapt, this::reprobe, registry);
+        new CatalogWatcher(vertx, Path.of(config.catalogPath()), rules, adaptAndGuard, this::reprobe, registry);
     catalogWatcher.start(config.catalogReloadMs());
   }
 

@@ -53,7 +53,7 @@ class ClusterBreakerSharingTest {
     Path catalog = NodeTestSupport.catalogOf(dir, Set.of("glm-5"));
     Map<String, String> env = NodeTestSupport.clusterEnv("meridian-test-" + UUID.randomUUID());
     List<String> common = List.of("--port", "0", "--catalog", catalog.toString(), "--probe-interval-ms", "3600000",
-        "--router-instances", "1", "--breaker-cool-down-ms", "30000");
+        "--router-instances", "1", "--breaker-cool-down-ms", "30000", "--max-block-ms", "45000");
     nodeA = NodeTestSupport.start(concat(List.of("embedded", "--simulator-port", "0", "--latency-scale", "0.02"), common), env);
     nodeB = NodeTestSupport.start(concat(List.of("router", "--region", "us-east",
         "--simulator-url", "http://127.0.0.1:" + nodeA.simulatorPort()), common), env);
@@ -91,6 +91,10 @@ class ClusterBreakerSharingTest {
     assertThat(propagationMs).isLessThan(1_000);
     assertThat(nodeB.resilience().blocklist().blockAt("glm-5@us-east", System.currentTimeMillis()).reason())
         .isEqualTo(EndpointBlocklist.Reason.BREAKER_OPEN);
+    // The cap reaches the node and leaves an honest breaker block (30 s cool-down) alone.
+    assertThat(nodeB.resilience().options().getMaxBlockMs()).isEqualTo(45_000);
+    assertThat(nodeB.resilience().blocklist().blockAt("glm-5@us-east", System.currentTimeMillis()).untilMs())
+        .isEqualTo(nodeA.resilience().blocklist().blockAt("glm-5@us-east", System.currentTimeMillis()).untilMs());
 
     // B has never seen a failure, yet does not send to the failing endpoint.
     NodeTestSupport.Reply fromB = NodeTestSupport.chat(client, nodeB.routerPort(), "glm-5");

@@ -47,6 +47,10 @@ class MeridianConfigTest {
         .hasMessageContaining("needs a value");
     assertThatThrownBy(() -> MeridianConfig.parse(new String[0], Map.of("MERIDIAN_PROBE_INTERVAL_MS", "5")))
         .hasMessageContaining("--probe-interval-ms must be >= 100");
+    assertThatThrownBy(() -> MeridianConfig.parse(new String[] {"--max-block-ms", "1000"}, Map.of()))
+        .hasMessageContaining("--max-block-ms (1000) must be at least --breaker-cool-down-ms (5000)");
+    assertThat(MeridianConfig.parse(new String[0], Map.of()).maxBlockMs()).isEqualTo(300_000);
+    assertThat(MeridianConfig.parse(new String[0], Map.of("MERIDIAN_MAX_BLOCK_MS", "60000")).maxBlockMs()).isEqualTo(60_000);
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.meridian.router;
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.tenancy.ClientKey;
 import dev.meridian.core.tenancy.ClientKeys;
+import dev.meridian.core.tenancy.ConcurrencyLimiter;
 import dev.meridian.core.tenancy.UsageLimiter;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,8 @@ public final class AccessControl {
 
   private volatile ClientKeys keys;
   private final UsageLimiter limiter;
+  /** Counted per node (all router instances share it); counts carry on across a keys reload. */
+  private final ConcurrencyLimiter concurrency = new ConcurrencyLimiter();
 
   private AccessControl(ClientKeys keys) {
     this.keys = keys;
@@ -59,6 +62,11 @@ public final class AccessControl {
 
   public UsageLimiter limiter() {
     return limiter;
+  }
+
+  /** Each key's requests in flight on this node, against its {@code maxConcurrentRequests}. */
+  public ConcurrencyLimiter concurrency() {
+    return concurrency;
   }
 
   /**

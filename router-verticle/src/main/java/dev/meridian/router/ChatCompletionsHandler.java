@@ -91,18 +91,73 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
             preferences);
     long nowMs = wallClockMs.getAsLong();
     if (client != null) {
-      admit(ctx, client, request, profile, nowMs);
+      // Before admit: a request refused for concurrency must not use up the key's requests per minute.
+      enterConcurrency(ctx, client);
+      try {
+        admit(ctx, client, request, profile, nowMs);
+      } catch (RuntimeException e) {
+        access.concurrency().release(client);
+        throw e;
+      }
     }
     if (!gate.tryEnter()) {
+      if (client != null) {
+        access.concurrency().release(client);
+      }
       ctx.response().putHeader("retry-after", "1");
       throw new dev.meridian.core.openai.OpenAiError(
               503, dev.meridian.core.openai.OpenAiError.SERVER_ERROR, "shutting_down",
               "This router is shutting down; retry and the load balancer will pick another.", null)
           .asException();
     }
-    new ProxyExchange(exchangeContext, ctx.response(), request, plan, deadlines, hedge, requestId, startedNanos,
-            profile.estimatedPromptTokens(), record -> finished(client, record))
-        .start();
+    Leave leave = new Leave(client);
+    try {
+      new ProxyExchange(exchangeContext, ctx.response(), request, plan, deadlines, hedge, requestId, startedNanos,
+              profile.estimatedPromptTokens(), record -> finished(leave, client, record))
+          .start();
+    } catch (RuntimeException e) {
+      // The exchange may not get to finish (and if it later does, Leave makes that a no-op).
+      leave.run();
+      throw e;
+    }
+  }
+
+  /** 429 when the key already has its limit of requests in flight on this node. */
+  private void enterConcurrency(RoutingContext ctx, ClientKey client) {
+    if (access.concurrency().tryAcquire(client)) {
+      return;
+    }
+    // The client's own limit, like admit's refusals: not an outcome the availability SLO counts.
+    ctx.put(AccessControl.CLIENT_LIMITED, Boolean.TRUE);
+    OpenAiError refusal = OpenAiError.concurrencyLimited(client.name(), client.maxConcurrentRequests());
+    tenancyMetrics.limited(client.name(), refusal.param());
+    throw new OpenAiException(refusal, 1);
+  }
+
+  /**
+   * Leaves the drain gate and gives back the key's concurrency slot, once: from the exchange's end (which
+   * ProxyExchange reports once, client disconnects included) or from a start that threw. Both run on
+   * the request's event loop, so a plain flag suffices.
+   */
+  private final class Leave implements Runnable {
+    private final ClientKey client;
+    private boolean left;
+
+    Leave(ClientKey client) {
+      this.client = client;
+    }
+
+    @Override
+    public void run() {
+      if (left) {
+        return;
+      }
+      left = true;
+      gate.leave();
+      if (client != null) {
+        access.concurrency().release(client);
+      }
+    }
   }
 
   /** The key's allow list and output cap: 403 for a model it may not use, 400 for too large a max_tokens. */
@@ -150,8 +205,8 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
   }
 
-  private void finished(ClientKey client, ExchangeRecord record) {
-    gate.leave();
+  private void finished(Leave leave, ClientKey client, ExchangeRecord record) {
+    leave.run();
     if (client == null) {
       return;
     }

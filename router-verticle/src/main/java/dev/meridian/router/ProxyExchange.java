@@ -119,6 +119,11 @@ final class ProxyExchange {
     ctx.retryBudget().onRequest(System.currentTimeMillis());
     deadlineTimer = vertx.setTimer(deadlines.requestMs(), id -> onDeadline());
     response.closeHandler(v -> onClientGone());
+    if (response.closed()) {
+      // Gone before the handler was set, which then may never fire: end now, not at the deadline.
+      onClientGone();
+      return;
+    }
     if (!launchNext(false)) {
       failAll();
       return;
@@ -469,8 +474,11 @@ final class ProxyExchange {
         }
         case TRY_NEXT -> {
           if (status == 429) {
-            long retryAfterMs = retryAfterMs(upstreamResponse.getHeader("retry-after"));
-            minRetryAfterMs = Math.min(minRetryAfterMs, retryAfterMs > 0 ? retryAfterMs : ctx.resilience().options().getRateLimitBlockMs());
+            long retryAfterMs = FailoverPolicy.retryAfterMs(upstreamResponse.getHeader("retry-after"));
+            ResilienceOptions options = ctx.resilience().options();
+            // The client hears the wait the block really has: no longer than max-block-ms.
+            minRetryAfterMs = Math.min(minRetryAfterMs,
+                Math.min(options.getMaxBlockMs(), retryAfterMs > 0 ? retryAfterMs : options.getRateLimitBlockMs()));
             ctx.resilience().rateLimited(endpoint, retryAfterMs);
           }
           // Read and drop the body so the connection goes back to the pool.
@@ -627,19 +635,6 @@ final class ProxyExchange {
       return reported;
     }
     return new Usage(promptTokensEstimate, Usage.estimateTokens(body.length()), true);
-  }
-
-  /** Retry-After in milliseconds from its seconds form, -1 when absent or not a number. */
-  private static long retryAfterMs(String header) {
-    if (header == null) {
-      return -1;
-    }
-    try {
-      return Math.max(0, Long.parseLong(header.trim())) * 1000;
-    } catch (NumberFormatException e) {
-      // An HTTP-date Retry-After is rare from LLM providers; the default block applies instead.
-      return -1;
-    }
   }
 
   private String describe(Throwable error) {

@@ -15,6 +15,12 @@ public final class ResilienceOptions {
   public static final long DEFAULT_BREAKER_COOL_DOWN_MS = 5_000;
   /** Block after a 429 without a usable Retry-After. */
   public static final long DEFAULT_RATE_LIMIT_BLOCK_MS = 1_000;
+  /**
+   * Longest block a 429's Retry-After or a peer's block event can impose (from now, or from the
+   * event's receipt): an endpoint comes back into routing within this, whatever a provider or a
+   * cluster member says. Keep it at least the breaker cool-down, or peers cut breaker blocks short.
+   */
+  public static final long DEFAULT_MAX_BLOCK_MS = 300_000;
   public static final double DEFAULT_RETRY_BUDGET_RATIO = 0.2;
   public static final int DEFAULT_RETRY_BUDGET_MIN_PER_WINDOW = 20;
   public static final int DEFAULT_RETRY_BUDGET_WINDOW_SECONDS = 10;
@@ -27,6 +33,7 @@ public final class ResilienceOptions {
   private int breakerRateMinimumCalls = DEFAULT_BREAKER_RATE_MINIMUM_CALLS;
   private long breakerCoolDownMs = DEFAULT_BREAKER_COOL_DOWN_MS;
   private long rateLimitBlockMs = DEFAULT_RATE_LIMIT_BLOCK_MS;
+  private long maxBlockMs = DEFAULT_MAX_BLOCK_MS;
   private double retryBudgetRatio = DEFAULT_RETRY_BUDGET_RATIO;
   private int retryBudgetMinPerWindow = DEFAULT_RETRY_BUDGET_MIN_PER_WINDOW;
   private int retryBudgetWindowSeconds = DEFAULT_RETRY_BUDGET_WINDOW_SECONDS;
@@ -46,6 +53,7 @@ public final class ResilienceOptions {
     breakerRateMinimumCalls = json.getInteger("breakerRateMinimumCalls", breakerRateMinimumCalls);
     breakerCoolDownMs = json.getLong("breakerCoolDownMs", breakerCoolDownMs);
     rateLimitBlockMs = json.getLong("rateLimitBlockMs", rateLimitBlockMs);
+    maxBlockMs = json.getLong("maxBlockMs", maxBlockMs);
     retryBudgetRatio = json.getDouble("retryBudgetRatio", retryBudgetRatio);
     retryBudgetMinPerWindow = json.getInteger("retryBudgetMinPerWindow", retryBudgetMinPerWindow);
     retryBudgetWindowSeconds = json.getInteger("retryBudgetWindowSeconds", retryBudgetWindowSeconds);
@@ -61,6 +69,7 @@ public final class ResilienceOptions {
         .put("breakerRateMinimumCalls", breakerRateMinimumCalls)
         .put("breakerCoolDownMs", breakerCoolDownMs)
         .put("rateLimitBlockMs", rateLimitBlockMs)
+        .put("maxBlockMs", maxBlockMs)
         .put("retryBudgetRatio", retryBudgetRatio)
         .put("retryBudgetMinPerWindow", retryBudgetMinPerWindow)
         .put("retryBudgetWindowSeconds", retryBudgetWindowSeconds)
@@ -81,6 +90,8 @@ public final class ResilienceOptions {
   public ResilienceOptions setBreakerCoolDownMs(long v) { breakerCoolDownMs = v; return this; }
   public long getRateLimitBlockMs() { return rateLimitBlockMs; }
   public ResilienceOptions setRateLimitBlockMs(long v) { rateLimitBlockMs = v; return this; }
+  public long getMaxBlockMs() { return maxBlockMs; }
+  public ResilienceOptions setMaxBlockMs(long v) { maxBlockMs = v; return this; }
   public double getRetryBudgetRatio() { return retryBudgetRatio; }
   public ResilienceOptions setRetryBudgetRatio(double v) { retryBudgetRatio = v; return this; }
   public int getRetryBudgetMinPerWindow() { return retryBudgetMinPerWindow; }

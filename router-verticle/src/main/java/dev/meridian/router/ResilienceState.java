@@ -1,6 +1,7 @@
 package dev.meridian.router;
 
 import dev.meridian.core.catalog.Endpoint;
+import dev.meridian.core.routing.BlockEvent;
 import dev.meridian.core.routing.EndpointBlocklist;
 import dev.meridian.core.routing.FailureRateWindow;
 import io.vertx.circuitbreaker.CircuitBreaker;
@@ -10,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +49,7 @@ public final class ResilienceState {
   private final AtomicReference<EndpointBlocklist> blocklist = new AtomicReference<>(EndpointBlocklist.EMPTY);
   private final Map<String, EndpointBreaker> breakers = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<BreakerListener> listeners = new CopyOnWriteArrayList<>();
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<Object> consumer;
   private long pruneTimer = -1;
 
   public ResilienceState(Vertx vertx, String region, ResilienceOptions options, LongSupplier wallClockMs) {
@@ -98,10 +98,14 @@ public final class ResilienceState {
     return breakers.computeIfAbsent(endpoint.id(), id -> createBreaker(endpoint));
   }
 
-  /** A 429: no request goes to this endpoint before {@code retryAfterMs} has passed, on any node of the region. */
+  /**
+   * A 429: no request goes to this endpoint before {@code retryAfterMs} has passed (at most {@link
+   * ResilienceOptions#getMaxBlockMs()}), on any node of the region.
+   */
   public void rateLimited(Endpoint endpoint, long retryAfterMs) {
     long wait = retryAfterMs > 0 ? retryAfterMs : options.getRateLimitBlockMs();
-    block(endpoint.id(), wallClockMs.getAsLong() + wait, EndpointBlocklist.Reason.RATE_LIMITED, true);
+    block(endpoint.id(), EndpointBlocklist.deadline(wallClockMs.getAsLong(), wait, options.getMaxBlockMs()),
+        EndpointBlocklist.Reason.RATE_LIMITED, true);
   }
 
   private EndpointBreaker createBreaker(Endpoint endpoint) {
@@ -134,7 +138,7 @@ public final class ResilienceState {
           wrapped.onClosed();
           if (lift(endpoint.id())) {
             LOG.info("breaker for {} closed: trial request succeeded", endpoint.id());
-            publish(new JsonObject().put("action", "lift").put("endpoint", endpoint.id()));
+            publish(BlockEvent.lift(region, origin, endpoint.id()));
           }
           notify(endpoint, CircuitBreakerState.CLOSED);
         });
@@ -150,12 +154,7 @@ public final class ResilienceState {
   private void block(String endpointId, long untilMs, EndpointBlocklist.Reason reason, boolean share) {
     blocklist.updateAndGet(list -> list.extend(endpointId, untilMs, reason));
     if (share) {
-      publish(
-          new JsonObject()
-              .put("action", "block")
-              .put("endpoint", endpointId)
-              .put("untilMs", untilMs)
-              .put("reason", reason.name()));
+      publish(BlockEvent.block(region, origin, endpointId, untilMs, reason));
     }
   }
 
@@ -172,21 +171,31 @@ public final class ResilienceState {
   }
 
 
-  private void publish(JsonObject event) {
-    vertx.eventBus().publish(EVENTS_ADDRESS + region, event.put("region", region).put("origin", origin));
+  private void publish(BlockEvent event) {
+    vertx.eventBus().publish(EVENTS_ADDRESS + region, event.toJson());
   }
 
-  private void onEvent(Message<JsonObject> message) {
-    JsonObject event = message.body();
-    if (origin.equals(event.getString("origin")) || !region.equals(event.getString("region"))) {
+  /**
+   * Any member can publish here, so what arrives is parsed, not trusted: a malformed event is dropped
+   * (at DEBUG, naming the bad field only), and a block lasts at most max-block-ms from its receipt.
+   */
+  private void onEvent(Message<Object> message) {
+    BlockEvent event;
+    try {
+      event = BlockEvent.parse(message.body());
+    } catch (BlockEvent.MalformedException e) {
+      LOG.debug("ignored a malformed block event on {}: {}", EVENTS_ADDRESS + region, e.getMessage());
       return;
     }
-    String endpointId = event.getString("endpoint");
-    if ("block".equals(event.getString("action"))) {
-      EndpointBlocklist.Reason reason = EndpointBlocklist.Reason.valueOf(event.getString("reason"));
-      block(endpointId, event.getLong("untilMs"), reason, false);
-      LOG.debug("peer blocked {} until {} ({})", endpointId, event.getLong("untilMs"), reason);
-    } else if ("lift".equals(event.getString("action"))) {
+    if (origin.equals(event.origin()) || !region.equals(event.region())) {
+      return;
+    }
+    String endpointId = event.endpointId();
+    if (event.action() == BlockEvent.Action.BLOCK) {
+      long until = EndpointBlocklist.capped(wallClockMs.getAsLong(), event.untilMs(), options.getMaxBlockMs());
+      block(endpointId, until, event.reason(), false);
+      LOG.debug("peer blocked {} until {} ({})", endpointId, until, event.reason());
+    } else {
       lift(endpointId);
     }
   }

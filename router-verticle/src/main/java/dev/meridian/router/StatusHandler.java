@@ -106,9 +106,15 @@ final class StatusHandler implements Handler<RoutingContext> {
     if (access == null || access.isOpen()) {
       return clients;
     }
+    java.util.Map<String, Integer> concurrencyLimits = new java.util.HashMap<>();
+    for (dev.meridian.core.tenancy.ClientKey configured : access.keys().keys()) {
+      concurrencyLimits.put(configured.name(), configured.maxConcurrentRequests());
+    }
     for (dev.meridian.core.tenancy.UsageLimiter.KeyStatus key : access.limiter().status(now)) {
       clients.add(new JsonObject()
           .put("name", key.name())
+          .put("maxConcurrentRequests", concurrencyLimits.getOrDefault(key.name(), 0))
+          .put("inFlightHere", access.concurrency().inFlight(key.name()))
           .put("requestsPerMinute", key.requestsPerMinute())
           .put("requestsThisMinute", key.requestsThisMinute())
           .put("allowanceHere", key.allowanceHere())

@@ -193,6 +193,12 @@ final class RawHttp {
 
   /** Starts a request and returns the socket once the reply's head and first body bytes arrived. */
   static Future<NetSocket> openStream(NetClient net, int port, String path, String json, StringBuffer received) {
+    return openStream(net, port, path, json, Map.of(), received);
+  }
+
+  /** Same, with extra request headers (an {@code authorization}, say). */
+  static Future<NetSocket> openStream(NetClient net, int port, String path, String json, Map<String, String> headers,
+      StringBuffer received) {
     Promise<NetSocket> firstBytes = Promise.promise();
     return net.connect(port, "127.0.0.1").compose(socket -> {
       socket.handler(data -> {
@@ -203,8 +209,10 @@ final class RawHttp {
         }
       });
       byte[] body = json.getBytes(StandardCharsets.UTF_8);
+      StringBuilder extra = new StringBuilder();
+      headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
       socket.write("POST " + path + " HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n"
-          + "content-length: " + body.length + "\r\n\r\n");
+          + extra + "content-length: " + body.length + "\r\n\r\n");
       socket.write(Buffer.buffer(body));
       return firstBytes.future();
     });

@@ -77,6 +77,11 @@ abstract class RouterTestBase {
     return new ResilienceOptions();
   }
 
+  /** The router's drain gate; a test that drains keeps a handle on it. */
+  RequestGate gate() {
+    return new RequestGate();
+  }
+
   @BeforeEach
   void startSimulatorAndRouter() throws Exception {
     vertx = Vertx.vertx();
@@ -97,6 +102,7 @@ abstract class RouterTestBase {
     router =
         new RouterVerticle(catalog, routerOptions(), health, POLICY, apiKeys(), () -> true, listener, resilience)
             .withMetrics(registry)
+            .withGate(gate())
             .withAccess(access());
     await(vertx.deployVerticle(router));
     // Fresh connections per request: a JUnit-thread client reusing keep-alive connections has been

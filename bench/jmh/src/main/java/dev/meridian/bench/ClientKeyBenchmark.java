@@ -43,7 +43,7 @@ public class ClientKeyBenchmark {
     for (int i = 0; i < keys; i++) {
       String secret = "sk-mer-bench-key-" + i + "-0123456789abcdef";
       // Limits high enough that no admission in the run is refused.
-      all.add(new ClientKey("k" + i, KeyHash.sha256Hex(secret), Set.of("*"), 1_000_000_000L, 0, 1_000_000, BudgetPeriod.DAY, 0));
+      all.add(new ClientKey("k" + i, KeyHash.sha256Hex(secret), Set.of("*"), 1_000_000_000L, 0, 1_000_000, BudgetPeriod.DAY, 0, 0));
     }
     clientKeys = ClientKeys.of(all);
     presented = "sk-mer-bench-key-" + (keys / 2) + "-0123456789abcdef";

@@ -38,6 +38,28 @@ public final class ApiKeys {
     return keys;
   }
 
+  /**
+   * The base URLs that would send a configured key in cleartext off this machine ({@link
+   * CleartextUpstream#exposesKey}), by provider and region in a stable order. Providers without a key
+   * (the simulator) never count, wherever their URLs point.
+   */
+  public java.util.List<CleartextUpstream> cleartextUpstreams(Catalog catalog) {
+    java.util.List<CleartextUpstream> found = new java.util.ArrayList<>();
+    for (Provider provider : catalog.providers()) {
+      if (keyFor(provider) == null) {
+        continue;
+      }
+      for (String region : new java.util.TreeSet<>(provider.baseUrls().keySet())) {
+        String url = provider.baseUrl(region);
+        if (CleartextUpstream.exposesKey(url)) {
+          found.add(new CleartextUpstream(provider.id(), region, url));
+        }
+      }
+    }
+    found.sort(java.util.Comparator.comparing(CleartextUpstream::provider).thenComparing(CleartextUpstream::region));
+    return found;
+  }
+
   /** The key for {@code provider}, or null when its variable is unset or empty (simulated providers). */
   public String keyFor(Provider provider) {
     if (provider.apiKeyEnv() == null) {

@@ -76,6 +76,20 @@ public record OpenAiError(int status, String type, String code, String message, 
         null);
   }
 
+  /**
+   * 429: the client key already has as many requests in flight as it may (on this router). The
+   * {@code param} names the limit, as the other limit refusals do ({@code requests}, {@code tokens}).
+   */
+  public static OpenAiError concurrencyLimited(String keyName, int limit) {
+    return new OpenAiError(
+        429,
+        RATE_LIMIT,
+        "concurrency_limit_exceeded",
+        "API key '" + keyName + "' already has " + limit + " request" + (limit == 1 ? "" : "s")
+            + " in flight, its limit of concurrent requests. Retry when one has finished.",
+        "concurrency");
+  }
+
   public static OpenAiError upstreamFailed(String model, int attempts, String lastFailure) {
     return new OpenAiError(
         502,

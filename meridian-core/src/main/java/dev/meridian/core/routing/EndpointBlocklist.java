@@ -26,6 +26,29 @@ public final class EndpointBlocklist {
 
   private final Map<String, Block> blocks;
 
+  /**
+   * The deadline of a block that asks to wait {@code waitMs} from {@code nowMs}, at most {@code
+   * maxBlockMs}: a provider's {@code Retry-After: 99999999} must not take an endpoint out for years.
+   * Never overflows.
+   */
+  public static long deadline(long nowMs, long waitMs, long maxBlockMs) {
+    return saturatedAdd(nowMs, Math.max(0, Math.min(waitMs, maxBlockMs)));
+  }
+
+  /**
+   * A deadline from elsewhere (a peer's block event) cut to {@code maxBlockMs} after {@code nowMs},
+   * its receipt: a rogue or broken member can block an endpoint for that long at a time, not for ever.
+   */
+  public static long capped(long nowMs, long untilMs, long maxBlockMs) {
+    return Math.min(untilMs, saturatedAdd(nowMs, Math.max(0, maxBlockMs)));
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    // Overflow only when both have the same sign and the sum's sign differs.
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+  }
+
   private EndpointBlocklist(Map<String, Block> blocks) {
     this.blocks = blocks;
   }

@@ -17,6 +17,9 @@ import java.util.Set;
  * @param budgetDollars spend allowed per {@code budgetPeriod}; 0 for no budget
  * @param maxOutputTokens largest {@code max_tokens} a request may ask for, and the value sent upstream
  *     when a request sets none; 0 for no cap
+ * @param maxConcurrentRequests requests (streams included) the key may have in flight at once on one
+ *     node; 0 for no limit. Per node because a cluster-wide count would cost a remote call per request,
+ *     so the cluster-wide bound is nodes times this
  */
 public record ClientKey(
     String name,
@@ -26,7 +29,8 @@ public record ClientKey(
     long tokensPerMinute,
     double budgetDollars,
     BudgetPeriod budgetPeriod,
-    int maxOutputTokens) {
+    int maxOutputTokens,
+    int maxConcurrentRequests) {
 
   public static final String ANY = "*";
   public static final String AUTO = "auto";

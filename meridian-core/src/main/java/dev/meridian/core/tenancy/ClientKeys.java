@@ -19,7 +19,7 @@ import java.util.Set;
  * <pre>{@code
  * {"keys": [{"name": "search", "sha256": "<64 hex>", "allow": ["budget", "auto"],
  *            "requestsPerMinute": 600, "tokensPerMinute": 200000,
- *            "budget": {"dollars": 25, "per": "day"}, "maxTokens": 4096}],
+ *            "budget": {"dollars": 25, "per": "day"}, "maxTokens": 4096, "maxConcurrentRequests": 20}],
  *  "adminKeys": [{"name": "prometheus", "sha256": "<64 hex>"}]}
  * }</pre>
  */
@@ -128,7 +128,8 @@ public final class ClientKeys {
     rejectPlainKey(entry, where);
     String name = name(entry, where);
     where = where + " ('" + name + "')";
-    Set<String> known = Set.of("name", "sha256", "allow", "requestsPerMinute", "tokensPerMinute", "budget", "maxTokens");
+    Set<String> known = Set.of("name", "sha256", "allow", "requestsPerMinute", "tokensPerMinute", "budget", "maxTokens",
+        "maxConcurrentRequests");
     for (String field : entry.fieldNames()) {
       if (!known.contains(field) && !field.startsWith("_")) {
         throw new IllegalArgumentException(where + ": unknown field '" + field + "'");
@@ -162,7 +163,8 @@ public final class ClientKeys {
             nonNegative(entry, "tokensPerMinute", where),
             dollars,
             period,
-            (int) Math.min(Integer.MAX_VALUE, nonNegative(entry, "maxTokens", where)));
+            (int) Math.min(Integer.MAX_VALUE, nonNegative(entry, "maxTokens", where)),
+            (int) Math.min(Integer.MAX_VALUE, nonNegative(entry, "maxConcurrentRequests", where)));
     if (key.allow().contains(ClientKey.AUTO) && !key.allowsSomeModel()) {
       throw new IllegalArgumentException(where + ": 'auto' needs models or tiers in 'allow' to route to");
     }

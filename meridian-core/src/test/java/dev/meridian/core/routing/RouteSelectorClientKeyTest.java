@@ -20,7 +20,7 @@ class RouteSelectorClientKeyTest {
   private static final long NOW = 1_800_000_000_000L;
 
   private static ClientKey allowing(String... entries) {
-    return new ClientKey("k", "0".repeat(64), Set.of(entries), 0, 0, 0, BudgetPeriod.DAY, 0);
+    return new ClientKey("k", "0".repeat(64), Set.of(entries), 0, 0, 0, BudgetPeriod.DAY, 0, 0);
   }
 
   private static RoutePlan select(String requested, ClientKey key) {

@@ -20,7 +20,8 @@ class ClientKeysTest {
     String hash = KeyHash.sha256Hex(SECRET);
     ClientKeys keys =
         ClientKeys.parse(file("{\"name\":\"search\",\"sha256\":\"" + hash + "\",\"requestsPerMinute\":60,"
-            + "\"tokensPerMinute\":1000,\"budget\":{\"dollars\":2.5,\"per\":\"month\"},\"maxTokens\":512}"), "t");
+            + "\"tokensPerMinute\":1000,\"budget\":{\"dollars\":2.5,\"per\":\"month\"},\"maxTokens\":512,"
+            + "\"maxConcurrentRequests\":8}"), "t");
 
     ClientKey key = keys.find(SECRET);
     assertThat(key.name()).isEqualTo("search");
@@ -29,6 +30,9 @@ class ClientKeysTest {
     assertThat(key.budgetDollars()).isEqualTo(2.5);
     assertThat(key.budgetPeriod()).isEqualTo(BudgetPeriod.MONTH);
     assertThat(key.maxOutputTokens()).isEqualTo(512);
+    assertThat(key.maxConcurrentRequests()).isEqualTo(8);
+    assertThat(ClientKeys.parse(file("{\"name\":\"n\",\"sha256\":\"" + hash + "\"}"), "t").find(SECRET)
+        .maxConcurrentRequests()).as("absent: no limit").isZero();
     // Knowing the stored hash must not let anyone in.
     assertThat(keys.find(hash)).isNull();
     assertThat(keys.find(SECRET + "x")).isNull();
@@ -52,6 +56,10 @@ class ClientKeysTest {
         .hasMessageContaining("keys[0]").hasMessageContaining("sha256");
     assertThatThrownBy(() -> ClientKeys.parse(file("{\"name\":\"a\",\"sha256\":\"" + hash + "\",\"requestsPerMinute\":-1}"), "f"))
         .hasMessageContaining("requestsPerMinute");
+    for (String bad : new String[] {"-1", "1.5", "\"4\"", "true"}) {
+      assertThatThrownBy(() -> ClientKeys.parse(file("{\"name\":\"a\",\"sha256\":\"" + hash + "\",\"maxConcurrentRequests\":" + bad + "}"), "f"))
+          .as(bad).hasMessageContaining("keys[0] ('a'): 'maxConcurrentRequests' must be a whole number >= 0");
+    }
     assertThatThrownBy(() -> ClientKeys.parse(file("{\"name\":\"a\",\"sha256\":\"" + hash + "\",\"rpm\":5}"), "f"))
         .hasMessageContaining("unknown field 'rpm'");
     assertThatThrownBy(() -> ClientKeys.parse(file("{\"name\":\"a\",\"sha256\":\"" + hash + "\",\"budget\":{\"dollars\":1,\"per\":\"week\"}}"), "f"))
@@ -78,7 +86,7 @@ class ClientKeysTest {
   @Test
   void allowListsModelsTiersAndAuto() {
     ClientKey key = new ClientKey("k", KeyHash.sha256Hex(SECRET), java.util.Set.of("budget", "kimi-k2.5", "auto"),
-        0, 0, 0, BudgetPeriod.DAY, 0);
+        0, 0, 0, BudgetPeriod.DAY, 0, 0);
     // By tier.
     assertThat(key.mayRequest("deepseek-v4-flash", CATALOG)).isTrue();
     assertThat(key.mayRequest("budget", CATALOG)).isTrue();
@@ -91,7 +99,7 @@ class ClientKeysTest {
     assertThat(key.mayRequest("premium", CATALOG)).isFalse();
     assertThat(key.maySpendOn(CATALOG.model("qwen3-8b"))).isFalse();
 
-    ClientKey any = new ClientKey("any", KeyHash.sha256Hex(SECRET), java.util.Set.of("*"), 0, 0, 0, null, 0);
+    ClientKey any = new ClientKey("any", KeyHash.sha256Hex(SECRET), java.util.Set.of("*"), 0, 0, 0, null, 0, 0);
     assertThat(any.mayRequest("glm-5", CATALOG)).isTrue();
     assertThat(any.mayRequest("premium", CATALOG)).isTrue();
   }

@@ -16,7 +16,7 @@ class UsageLimiterTest {
 
   private static ClientKey key(long rpm, long tpm, double budget) {
     return new ClientKey("team", KeyHash.sha256Hex("sk-mer-test-key-0123456789"), Set.of("*"), rpm, tpm, budget,
-        BudgetPeriod.DAY, 0);
+        BudgetPeriod.DAY, 0, 0);
   }
 
   @Test
