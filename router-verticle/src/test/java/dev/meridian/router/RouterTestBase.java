@@ -54,6 +54,13 @@ abstract class RouterTestBase {
   /** Admin calls use their own connections: a test's faults must never share a socket with its traffic. */
   HttpClient adminClient;
   final AtomicReference<ExchangeRecord> lastExchange = new AtomicReference<>();
+  /**
+   * Every exchange record, in the order the router reported them. A record is reported when its exchange
+   * ends, which can be after the client has its reply (and after a later request's record), so tests
+   * await the record they expect here instead of reading {@link #lastExchange} at once.
+   */
+  final java.util.concurrent.ConcurrentLinkedQueue<ExchangeRecord> exchanges =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /** Hook for subclasses to adjust options before start. */
   RouterOptions routerOptions() {
@@ -98,6 +105,7 @@ abstract class RouterTestBase {
     ExchangeListener listener = record -> {
       metrics.onExchange(record);
       lastExchange.set(record);
+      exchanges.add(record);
     };
     router =
         new RouterVerticle(catalog, routerOptions(), health, POLICY, apiKeys(), () -> true, listener, resilience)
@@ -238,5 +246,20 @@ abstract class RouterTestBase {
       }
       TimeUnit.MILLISECONDS.sleep(10);
     }
+  }
+
+  /** Waits until the router has reported an exchange that matches, and returns it. */
+  ExchangeRecord awaitExchange(java.util.function.Predicate<ExchangeRecord> matching) throws Exception {
+    ExchangeRecord[] found = new ExchangeRecord[1];
+    awaitCondition(java.time.Duration.ofSeconds(5), () -> {
+      for (ExchangeRecord record : exchanges) {
+        if (matching.test(record)) {
+          found[0] = record;
+          return true;
+        }
+      }
+      return false;
+    });
+    return found[0];
   }
 }
