@@ -19,8 +19,8 @@
 #   TARGETS="direct meridian nginx" REPS=1 DURATION_S=5 bench/run.sh
 #
 # Environment: TARGETS ("direct meridian nginx haproxy portkey"), CONCURRENCY ("1 16 64"),
-# DURATION_S (10), WARMUP_S (10), RATE (1000; 0 = skip), RATE_CLIENTS (50), RATE_S (10), REPS (1),
-# STREAM_CONC (16), STREAM_S (15), STREAM_SCALE (0.1), STREAM_MAX_TOKENS (100), SKIP_STREAM (0),
+# DURATION_S (10), WARMUP_S (75), RATE (1000; 0 = skip), RATE_CLIENTS (50), RATE_S (10), REPS (1),
+# STREAM_CONC (16), STREAM_WARMUP_S (20), STREAM_S (15), STREAM_SCALE (0.1), STREAM_MAX_TOKENS (100), SKIP_STREAM (0),
 # BENCH_PIN (none | split), BENCH_REF / BENCH_REBUILD (which commit's jar), QUIET_MAX_PCT,
 # QUIET_WAIT_S (wait for foreign load to drop before each measurement).
 # Writes bench/results/run-<time>.json and bench/results/run-latest.json.
@@ -32,7 +32,8 @@ trap 'exit 130' INT TERM
 TARGETS="${TARGETS:-direct meridian nginx haproxy portkey}"
 CONCURRENCY="${CONCURRENCY:-1 16 64}"
 DURATION_S="${DURATION_S:-10}"
-WARMUP_S="${WARMUP_S:-10}"
+# See overhead.sh: the router needs about a minute of load before the JIT settles.
+WARMUP_S="${WARMUP_S:-75}"
 RATE="${RATE:-1000}"
 RATE_CLIENTS="${RATE_CLIENTS:-50}"
 RATE_S="${RATE_S:-10}"
@@ -349,7 +350,7 @@ EOF
   for t in $(run_targets 1); do # a short warm-up per target
     sargs=()
     while IFS= read -r line; do sargs+=("$line"); done < <(header_args "$(headers_file "$t" "$SIM_PORT" "$ENDPOINT_BASE")")
-    "${GEN_PIN[@]}" node "$LIB/sse-client.js" "${URL[$t]}" "$STREAM_CONC" 5 "$SBODY" "${sargs[@]}" >/dev/null || true
+    "${GEN_PIN[@]}" node "$LIB/sse-client.js" "${URL[$t]}" "$STREAM_CONC" "${STREAM_WARMUP_S:-20}" "$SBODY" "${sargs[@]}" >/dev/null || true
   done
   for rep in $(seq "$REPS"); do
     for t in $(run_targets "$rep"); do measure stream "SSE, $STREAM_CONC streams" "$t" "$rep" "$SBODY"; done
