@@ -11,7 +11,7 @@ import java.util.NoSuchElementException;
  * An immutable view of every endpoint's health as every region saw it. Routers read it on the request
  * path without locks; updates build a new snapshot.
  *
- * <p>The records are spread over about sqrt(n) immutable shards by key hash, and an update copies only
+ * <p>The records are spread over about sqrt(8n) immutable shards by key hash, and an update copies only
  * the shard it touches plus the array of shard references. Every node applies every region's probe
  * results, so updates arrive at (models x regions x observer regions) / interval per second; copying
  * the whole map per update was fine at the built-in 135 records and broke at 100,000 (20 ms and 5.8 MB
@@ -21,8 +21,12 @@ import java.util.NoSuchElementException;
 public final class HealthSnapshot {
   public static final HealthSnapshot EMPTY = new HealthSnapshot(new Map[] {Map.of()}, 0, 0);
 
-  /** Grow the shard array once the average shard would hold more than this many times its count. */
-  private static final int LOAD_PER_SHARD_COUNT = 2;
+  /**
+   * Shards per record, squared: the shard count is the power of two whose square reaches this many times
+   * the records, so a shard holds about count / 8 records. Copying the shard-reference array is a
+   * memcpy while copying a shard rehashes every entry, so more, smaller shards are the cheaper update.
+   */
+  private static final int SHARDS_SQUARED_PER_RECORD = 8;
 
   private final Map<HealthKey, EndpointHealth>[] shards;
   private final int size;
@@ -79,10 +83,10 @@ public final class HealthSnapshot {
     return shards;
   }
 
-  /** A power of two near sqrt(n / LOAD_PER_SHARD_COUNT): update cost grows with sqrt(n), not n. */
+  /** A power of two near sqrt(8 n): update cost grows with sqrt(n), not n. */
   private static int shardCountFor(int records) {
     int count = 1;
-    while ((long) count * count * LOAD_PER_SHARD_COUNT < records) {
+    while ((long) count * count < (long) records * SHARDS_SQUARED_PER_RECORD) {
       count <<= 1;
     }
     return count;
