@@ -47,6 +47,7 @@ public final class MeridianConfig {
           new Setting("request-timeout-ms", "MERIDIAN_REQUEST_TIMEOUT_MS", "300000", "whole-request deadline"),
           new Setting("max-body-bytes", "MERIDIAN_MAX_BODY_BYTES", "2097152", "largest accepted request body"),
           new Setting("upstream-pool-size", "MERIDIAN_UPSTREAM_POOL_SIZE", "1024", "keep-alive connections per provider host and router instance; HTTP/1.1 carries one stream per connection, so this caps concurrent streams to one host"),
+          new Setting("warmup-requests", "MERIDIAN_WARMUP_REQUESTS", "0", "before reporting ready, send this many requests through a throwaway router to a throwaway simulator on loopback, so the JIT has compiled the request path before clients arrive (20000 takes a few seconds; 0 = off)"),
           new Setting("vertx-http-metrics", "MERIDIAN_VERTX_HTTP_METRICS", "false", "also record vertx-micrometer's per-request HTTP server and client series (vertx_http_*); the meridian_* series cover requests and upstream calls, at ~5% less router CPU without these"),
           new Setting("breaker-cool-down-ms", "MERIDIAN_BREAKER_COOL_DOWN_MS", "5000", "how long an open breaker keeps an endpoint out before a trial request"),
           new Setting("breaker-max-failures", "MERIDIAN_BREAKER_MAX_FAILURES", "5", "failures within 10 s of live traffic that open an endpoint's breaker"),
@@ -223,6 +224,7 @@ public final class MeridianConfig {
   public long requestTimeoutMs() { return longValue("request-timeout-ms", 1); }
   public long maxBodyBytes() { return longValue("max-body-bytes", 1024); }
   public int upstreamPoolSize() { return intValue("upstream-pool-size", 1, 65_536); }
+  public int warmupRequests() { return intValue("warmup-requests", 0, 10_000_000); }
   public boolean vertxHttpMetrics() { return Boolean.parseBoolean(values.get("vertx-http-metrics")); }
   public int routerInstances() {
     int configured = intValue("router-instances", 0, 256);

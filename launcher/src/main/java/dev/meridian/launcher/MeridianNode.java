@@ -70,6 +70,7 @@ public final class MeridianNode {
   private HealthOptions healthOptions;
   private RegionMembership membership;
   private ApiKeys apiKeys;
+  private volatile JitWarmup.Result warmup;
   private dev.meridian.router.AccessControl access;
   private ClusterUsageSync usageSync;
   private long keysWatchTimer = -1;
@@ -288,17 +289,29 @@ public final class MeridianNode {
         .onSuccess(routerId -> watchCatalog())
         .onSuccess(routerId -> watchKeys())
         .onSuccess(
-            routerId ->
-                healthVerticle
-                    .firstRoundComplete()
-                    .onComplete(
-                        round -> {
-                          ready.set(true);
-                          LOG.info(
-                              "ready: first probe round done, {} health records known",
-                              healthState.current().size());
-                        }))
+            routerId -> {
+              // Warm the JIT while the first probe round runs; ready once both are done.
+              Future<JitWarmup.Result> warmed =
+                  config.warmupRequests() > 0
+                      ? JitWarmup.run(vertx, routed, policy, config.warmupRequests())
+                          .onSuccess(result -> warmup = result)
+                          .onFailure(error -> LOG.warn("JIT warm-up failed, serving cold: {}", error.getMessage()))
+                      : Future.succeededFuture();
+              Future.join(healthVerticle.firstRoundComplete(), warmed)
+                  .onComplete(
+                      both -> {
+                        ready.set(true);
+                        LOG.info(
+                            "ready: first probe round done, {} health records known",
+                            healthState.current().size());
+                      });
+            })
         .mapEmpty();
+  }
+
+  /** The JIT warm-up's outcome once it has run ({@code --warmup-requests}); null before or without. */
+  JitWarmup.Result warmup() {
+    return warmup;
   }
 
   /** Shares client-key usage with the other nodes, so limits and budgets hold cluster-wide. */
