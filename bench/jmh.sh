@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# JMH micro-benchmarks of the request path's pure code: route selection (default catalog and 1,000
-# synthetic endpoints) and ChatRequestParser.parse, in ns/op with bytes allocated per op (-prof gc).
+# JMH micro-benchmarks of the request path's pure code: route selection (default catalog and 100 to
+# 10,000 synthetic endpoints), ChatRequestParser.parse, health-snapshot updates, client-key checks and
+# SSE chunk forwarding (SseUsageFilter), in ns/op with bytes allocated per op (-prof gc).
 #
 #   bench/jmh.sh                       # short run: -wi 2 -i 3 -f 1, 1 s iterations (~3 minutes)
 #   bench/jmh.sh RouteSelection        # only benchmarks matching a regex; extra JMH flags pass through
 #   JMH_FLAGS="-wi 5 -i 10 -f 2" bench/jmh.sh
 #
-# bench/jmh is a standalone Maven project (not in the root reactor). It depends on
-# dev.meridian:meridian-core:0.1.0-SNAPSHOT, which this script first installs into ~/.m2 from the
+# bench/jmh is a standalone Maven project (not in the root reactor). It depends on dev.meridian's
+# meridian-core and router-verticle 0.1.0-SNAPSHOT, which this script first installs into ~/.m2 from the
 # committed tree at BENCH_REF (default HEAD; `git archive`, so working-tree edits are not measured).
 # Writes bench/results/jmh-<time>.json (JMH's JSON) and prints a summary table.
 set -euo pipefail
@@ -24,15 +25,15 @@ mvn_build() { # offline first (fast when ~/.m2 has everything), then online
 
 SRC="$WORK/jmh-core-src"
 if commit="$(git -C "$ROOT" rev-parse --verify "${BENCH_REF:-HEAD}^{commit}" 2>/dev/null)"; then
-  log "installing meridian-core from commit ${commit:0:12} into ~/.m2"
+  log "installing meridian-core and router-verticle from commit ${commit:0:12} into ~/.m2"
   rm -rf "$SRC" && mkdir -p "$SRC"
   git -C "$ROOT" archive "$commit" | tar -x -C "$SRC"
-  (cd "$SRC" && mvn_build -DskipTests -pl meridian-core -am install)
+  (cd "$SRC" && mvn_build -DskipTests -pl meridian-core,router-verticle -am install)
   rm -rf "$SRC"
 else
   commit=working-tree
-  log "installing meridian-core from the working tree into ~/.m2"
-  (cd "$ROOT" && mvn_build -DskipTests -pl meridian-core -am install)
+  log "installing meridian-core and router-verticle from the working tree into ~/.m2"
+  (cd "$ROOT" && mvn_build -DskipTests -pl meridian-core,router-verticle -am install)
 fi
 
 log "building bench/jmh/target/benchmarks.jar"
