@@ -51,10 +51,7 @@ public final class HealthSnapshot {
    * for its key, built in one pass: a joining node loads the whole cluster map this way.
    */
   public HealthSnapshot withAllNewer(Collection<EndpointHealth> records) {
-    Map<HealthKey, EndpointHealth> byKey = new HashMap<>(Math.max(16, (size + records.size()) * 4 / 3));
-    for (Map<HealthKey, EndpointHealth> shard : shards) {
-      byKey.putAll(shard);
-    }
+    Map<HealthKey, EndpointHealth> byKey = allRecords(records.size());
     boolean changed = false;
     for (EndpointHealth record : records) {
       EndpointHealth existing = byKey.get(record.key());
@@ -64,6 +61,15 @@ public final class HealthSnapshot {
       }
     }
     return changed ? build(byKey, version + 1) : this;
+  }
+
+  /** Every record in one new mutable map, sized for {@code more} to come. */
+  private Map<HealthKey, EndpointHealth> allRecords(int more) {
+    Map<HealthKey, EndpointHealth> byKey = new HashMap<>(Math.max(16, (size + more) * 4 / 3 + 1));
+    for (Map<HealthKey, EndpointHealth> shard : shards) {
+      byKey.putAll(shard);
+    }
+    return byKey;
   }
 
   private static HealthSnapshot build(Map<HealthKey, EndpointHealth> byKey, long version) {
@@ -112,10 +118,7 @@ public final class HealthSnapshot {
     boolean added = !shards[index].containsKey(key);
     int newSize = added ? size + 1 : size;
     if (added && shardCountFor(newSize) > shards.length) {
-      Map<HealthKey, EndpointHealth> byKey = new HashMap<>(newSize * 4 / 3 + 1);
-      for (Map<HealthKey, EndpointHealth> shard : shards) {
-        byKey.putAll(shard);
-      }
+      Map<HealthKey, EndpointHealth> byKey = allRecords(1);
       byKey.put(key, record);
       return build(byKey, version + 1);
     }
