@@ -1,15 +1,11 @@
 package dev.meridian.launcher;
 
-import static dev.meridian.launcher.NodeTestSupport.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -34,14 +30,7 @@ class JitWarmupTest {
 
   @Test
   void readyOnlyAfterTheWarmUpAndNothingOfItReachesTheNodesMetricsOrSimulator() throws Exception {
-    Path catalog = NodeTestSupport.catalogOf(dir, Set.of("qwen3-8b", "glm-5"));
-    node =
-        NodeTestSupport.start(
-            List.of("embedded", "--standalone", "--port", "0", "--simulator-port", "0",
-                "--catalog", catalog.toString(), "--latency-scale", "0.05", "--router-instances", "1",
-                "--warmup-requests", "300"),
-            Map.of());
-    awaitCondition(Duration.ofSeconds(30), node::isReady);
+    node = NodeTestSupport.startEmbedded(dir, Set.of("qwen3-8b", "glm-5"), "--warmup-requests", "300");
 
     JitWarmup.Result warmup = node.warmup();
     assertThat(warmup).as("readiness waits for the warm-up").isNotNull();
@@ -68,13 +57,7 @@ class JitWarmupTest {
 
   @Test
   void offByDefault() throws Exception {
-    Path catalog = NodeTestSupport.catalogOf(dir, Set.of("qwen3-8b"));
-    node =
-        NodeTestSupport.start(
-            List.of("embedded", "--standalone", "--port", "0", "--simulator-port", "0",
-                "--catalog", catalog.toString(), "--latency-scale", "0.05", "--router-instances", "1"),
-            Map.of());
-    awaitCondition(Duration.ofSeconds(30), node::isReady);
+    node = NodeTestSupport.startEmbedded(dir, Set.of("qwen3-8b"));
     assertThat(node.warmup()).isNull();
   }
 }

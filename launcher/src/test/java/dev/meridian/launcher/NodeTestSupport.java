@@ -70,6 +70,20 @@ final class NodeTestSupport {
     return MeridianNode.start(config, env, ExchangeListener.NONE).await(60, TimeUnit.SECONDS);
   }
 
+  /**
+   * A standalone embedded node (its own simulator at latency scale 0.05, one router instance) serving
+   * only {@code models}, plus {@code extraArgs}; returns once it is ready.
+   */
+  static MeridianNode startEmbedded(Path dir, Set<String> models, String... extraArgs) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of("embedded", "--standalone", "--port", "0",
+        "--simulator-port", "0", "--catalog", catalogOf(dir, models).toString(), "--latency-scale", "0.05",
+        "--router-instances", "1"));
+    args.addAll(List.of(extraArgs));
+    MeridianNode node = start(args, Map.of());
+    awaitCondition(Duration.ofSeconds(30), node::isReady);
+    return node;
+  }
+
   static Map<String, String> clusterEnv(String clusterName) {
     Map<String, String> env = new HashMap<>();
     env.put("MERIDIAN_CLUSTER_NAME", clusterName);

@@ -1,15 +1,11 @@
 package dev.meridian.launcher;
 
-import static dev.meridian.launcher.NodeTestSupport.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -34,16 +30,9 @@ class VertxHttpMetricsTest {
 
   @Test
   void optInRecordsServerAndClientRequests() throws Exception {
-    Path catalog = NodeTestSupport.catalogOf(dir, Set.of("qwen3-8b"));
-    node =
-        NodeTestSupport.start(
-            List.of("embedded", "--standalone", "--port", "0", "--simulator-port", "0",
-                "--catalog", catalog.toString(), "--latency-scale", "0.05", "--router-instances", "1",
-                "--vertx-http-metrics", "true"),
-            Map.of());
+    node = NodeTestSupport.startEmbedded(dir, Set.of("qwen3-8b"), "--vertx-http-metrics", "true");
     clientVertx = Vertx.vertx();
     HttpClient client = clientVertx.createHttpClient();
-    awaitCondition(Duration.ofSeconds(20), node::isReady);
 
     assertThat(NodeTestSupport.chat(client, node.routerPort(), "qwen3-8b").status()).isEqualTo(200);
 
