@@ -56,6 +56,7 @@ public final class MeridianConfig {
           new Setting("retry-budget-ratio", "MERIDIAN_RETRY_BUDGET_RATIO", "0.2", "retries and fallbacks allowed as a share of requests (10 s window, 20 always allowed)"),
           new Setting("hedge", "MERIDIAN_HEDGE", "false", "hedge every request by default (header x-meridian-hedge overrides)"),
           new Setting("drain-timeout-ms", "MERIDIAN_DRAIN_TIMEOUT_MS", "25000", "on SIGTERM, how long streams in flight may finish before the process exits"),
+          new Setting("transport", "MERIDIAN_TRANSPORT", "auto", "network transport: auto (Linux epoll when it loads, else Java NIO), epoll (refuse to start without it) or nio"),
           new Setting("router-instances", "MERIDIAN_ROUTER_INSTANCES", "0", "router verticle instances (0 = one per core)"),
           new Setting("clustered", "MERIDIAN_CLUSTERED", "true", "join the Hazelcast cluster (false: standalone node)"),
           new Setting("cluster-config", "MERIDIAN_CLUSTER_CONFIG", "", "Hazelcast XML (default: ./cluster.xml, else the copy in the jar)"),
@@ -157,6 +158,7 @@ public final class MeridianConfig {
     usageSyncMs();
     authOpen();
     allowCleartextUpstreams();
+    transport();
     if (maxBlockMs() < breakerCoolDownMs()) {
       // The other routers cap a breaker's block event at this too: it would end before the breaker's.
       throw new IllegalArgumentException("--max-block-ms (" + maxBlockMs() + ") must be at least --breaker-cool-down-ms ("
@@ -213,6 +215,19 @@ public final class MeridianConfig {
           "--allow-cleartext-upstreams must be true or false, got '" + values.get("allow-cleartext-upstreams") + "'");
     };
   }
+  /** Which socket transport Vert.x runs on; {@link Transport#AUTO} falls back to NIO where epoll is missing. */
+  public Transport transport() {
+    return switch (values.get("transport").trim().toLowerCase(Locale.ROOT)) {
+      case "auto" -> Transport.AUTO;
+      case "epoll" -> Transport.EPOLL;
+      case "nio" -> Transport.NIO;
+      default -> throw new IllegalArgumentException(
+          "--transport must be auto, epoll or nio, got '" + values.get("transport") + "'");
+    };
+  }
+
+  public enum Transport { AUTO, EPOLL, NIO }
+
   public long catalogReloadMs() { return longValue("catalog-reload-ms", 0); }
   public long probeIntervalMs() { return longValue("probe-interval-ms", 100); }
   public long probeTimeoutMs() { return longValue("probe-timeout-ms", 100); }

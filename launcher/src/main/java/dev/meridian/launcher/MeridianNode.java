@@ -97,7 +97,13 @@ public final class MeridianNode {
                 ClusterConfigFactory.load(config.clusterConfigPath(), config.region(), env))
             : null;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    return createVertx(clusterManager, registry, env, config.vertxHttpMetrics())
+    io.vertx.core.transport.Transport transport;
+    try {
+      transport = transport(config.transport());
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
+    return createVertx(clusterManager, registry, env, config.vertxHttpMetrics(), transport)
         .compose(
             vertx -> {
               MeridianNode node = new MeridianNode(config, vertx, clusterManager, registry);
@@ -107,11 +113,42 @@ public final class MeridianNode {
             });
   }
 
+  /**
+   * Epoll when it loads: on the router's hot path NIO's selector and its per-read garbage cost
+   * measurably more CPU per request (docs/performance.md). NIO stays the fallback, so the jar still
+   * runs on a non-Linux laptop.
+   *
+   * @throws IllegalStateException when epoll was required and cannot load, with Netty's reason
+   */
+  static io.vertx.core.transport.Transport transport(MeridianConfig.Transport wanted) {
+    io.vertx.core.transport.Transport epoll = io.vertx.core.transport.Transport.EPOLL;
+    switch (wanted) {
+      case NIO -> {
+        return io.vertx.core.transport.Transport.NIO;
+      }
+      case EPOLL -> {
+        if (!epoll.available()) {
+          throw new IllegalStateException("--transport epoll: the epoll transport cannot load here ("
+              + epoll.unavailabilityCause() + "); use --transport auto or nio");
+        }
+        return epoll;
+      }
+      default -> {
+        if (epoll.available()) {
+          return epoll;
+        }
+        LOG.info("epoll transport unavailable ({}); using Java NIO", String.valueOf(epoll.unavailabilityCause()));
+        return io.vertx.core.transport.Transport.NIO;
+      }
+    }
+  }
+
   private static Future<Vertx> createVertx(
       HazelcastClusterManager clusterManager,
       PrometheusMeterRegistry registry,
       Map<String, String> env,
-      boolean vertxHttpMetrics) {
+      boolean vertxHttpMetrics,
+      io.vertx.core.transport.Transport transport) {
     // Vert.x's own pool and event-bus metrics, and the JVM's, go to the same registry.
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true);
     if (!vertxHttpMetrics) {
@@ -121,7 +158,8 @@ public final class MeridianNode {
           .addDisabledMetricsCategory(io.vertx.micrometer.MetricsDomain.HTTP_CLIENT);
     }
     VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
-    var builder = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry));
+    var builder =
+        Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry)).withTransport(transport);
     if (clusterManager == null) {
       return Future.succeededFuture(builder.build());
     }
@@ -302,8 +340,8 @@ public final class MeridianNode {
                       both -> {
                         ready.set(true);
                         LOG.info(
-                            "ready: first probe round done, {} health records known",
-                            healthState.current().size());
+                            "ready: first probe round done, {} health records known, {} transport",
+                            healthState.current().size(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
                       });
             })
         .mapEmpty();
