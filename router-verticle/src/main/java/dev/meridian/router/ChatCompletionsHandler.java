@@ -14,17 +14,18 @@ import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.OpenAiException;
 import dev.meridian.core.tenancy.Admission;
 import dev.meridian.core.tenancy.ClientKey;
-import io.vertx.core.Handler;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /v1/chat/completions}: parse and validate, select a route from the local health snapshot
- * (never a cluster call), then hand the request to a {@link ProxyExchange}.
+ * {@code POST /v1/chat/completions} once its body is in ({@link ChatRoute} reads it): parse and
+ * validate, select a route from the local health snapshot (never a cluster call), then hand the request
+ * to a {@link ProxyExchange}.
  */
-final class ChatCompletionsHandler implements Handler<RoutingContext> {
+final class ChatCompletionsHandler {
   private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   /** Request header that turns hedging on ({@code true}) or off ({@code false}) for one request. */
@@ -64,21 +65,41 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     this.wallClockMs = wallClockMs;
   }
 
-  @Override
-  public void handle(RoutingContext ctx) {
+  /** A refusal by the client key's own limits: not an outcome the availability SLO counts. */
+  static final class ClientLimited extends RuntimeException {
+    private final OpenAiException refusal;
+
+    ClientLimited(OpenAiException refusal) {
+      super(refusal.getMessage(), null, false, false);
+      this.refusal = refusal;
+    }
+
+    OpenAiException refusal() {
+      return refusal;
+    }
+  }
+
+  /**
+   * Serves one request whose body has been read.
+   *
+   * @param client the authenticated key, null on an open router
+   * @throws OpenAiException when the request is refused before any upstream is tried
+   * @throws ClientLimited when the key's own limits refuse it
+   */
+  void serve(HttpServerRequest http, Buffer body, ClientKey client) {
     long startedNanos = System.nanoTime();
-    String requestId = requestId(ctx.request().getHeader(MeridianHeaders.REQUEST_ID));
-    ctx.response().putHeader(MeridianHeaders.REQUEST_ID, requestId);
-    ChatRequest request = ChatRequestParser.parse(ctx.body().asString());
-    ClientKey client = ctx.get(AccessControl.CLIENT);
+    String requestId = requestId(http.getHeader(MeridianHeaders.REQUEST_ID));
+    io.vertx.core.http.HttpServerResponse response = http.response();
+    response.putHeader(MeridianHeaders.REQUEST_ID, requestId);
+    ChatRequest request = ChatRequestParser.parse(body.toString());
     if (client != null) {
       request = applyKeyRules(client, request);
     }
-    Deadlines deadlines = Deadlines.fromHeaders(ctx.request()::getHeader, configuredDeadlines);
-    String hedgeHeader = ctx.request().getHeader(HEDGE_HEADER);
+    Deadlines deadlines = Deadlines.fromHeaders(http::getHeader, configuredDeadlines);
+    String hedgeHeader = http.getHeader(HEDGE_HEADER);
     boolean hedge =
         hedgeHeader == null ? resilience.options().isHedgeByDefault() : Boolean.parseBoolean(hedgeHeader.trim());
-    RoutingPreferences preferences = RoutingPreferences.fromHeaders(ctx.request()::getHeader).forClient(client);
+    RoutingPreferences preferences = RoutingPreferences.fromHeaders(http::getHeader).forClient(client);
     RequestProfile profile = RequestProfile.of(request);
     RoutePlan plan =
         rules.current().selector().select(
@@ -92,9 +113,9 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     long nowMs = wallClockMs.getAsLong();
     if (client != null) {
       // Before admit: a request refused for concurrency must not use up the key's requests per minute.
-      enterConcurrency(ctx, client);
+      enterConcurrency(client);
       try {
-        admit(ctx, client, request, profile, nowMs);
+        admit(response, client, request, profile, nowMs);
       } catch (RuntimeException e) {
         access.concurrency().release(client);
         throw e;
@@ -104,7 +125,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
       if (client != null) {
         access.concurrency().release(client);
       }
-      ctx.response().putHeader("retry-after", "1");
+      response.putHeader("retry-after", "1");
       throw new dev.meridian.core.openai.OpenAiError(
               503, dev.meridian.core.openai.OpenAiError.SERVER_ERROR, "shutting_down",
               "This router is shutting down; retry and the load balancer will pick another.", null)
@@ -112,7 +133,7 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
     }
     Leave leave = new Leave(client);
     try {
-      new ProxyExchange(exchangeContext, ctx.response(), request, plan, deadlines, hedge, requestId, startedNanos,
+      new ProxyExchange(exchangeContext, response, request, plan, deadlines, hedge, requestId, startedNanos,
               profile.estimatedPromptTokens(), record -> finished(leave, client, record))
           .start();
     } catch (RuntimeException e) {
@@ -123,15 +144,13 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
   }
 
   /** 429 when the key already has its limit of requests in flight on this node. */
-  private void enterConcurrency(RoutingContext ctx, ClientKey client) {
+  private void enterConcurrency(ClientKey client) {
     if (access.concurrency().tryAcquire(client)) {
       return;
     }
-    // The client's own limit, like admit's refusals: not an outcome the availability SLO counts.
-    ctx.put(AccessControl.CLIENT_LIMITED, Boolean.TRUE);
     OpenAiError refusal = OpenAiError.concurrencyLimited(client.name(), client.maxConcurrentRequests());
     tenancyMetrics.limited(client.name(), refusal.param());
-    throw new OpenAiException(refusal, 1);
+    throw new ClientLimited(new OpenAiException(refusal, 1));
   }
 
   /**
@@ -189,19 +208,18 @@ final class ChatCompletionsHandler implements Handler<RoutingContext> {
    * Checks the key's limits with this node's counts (no cluster call) and always tells the client where
    * it stands in the {@code x-ratelimit-*} headers.
    */
-  private void admit(RoutingContext ctx, ClientKey client, ChatRequest request, RequestProfile profile, long nowMs) {
+  private void admit(
+      io.vertx.core.http.HttpServerResponse response, ClientKey client, ChatRequest request, RequestProfile profile, long nowMs) {
     long estimatedTokens =
         profile.estimatedPromptTokens() + (request.maxTokens() == null ? 0 : request.maxTokens());
     Admission admission = access.limiter().admit(client, estimatedTokens, nowMs);
-    io.vertx.core.http.HttpServerResponse response = ctx.response();
     for (java.util.Map.Entry<String, String> header : admission.headers().entrySet()) {
       response.putHeader(header.getKey(), header.getValue());
     }
     if (!admission.allowed()) {
       // The client's own limit, not a provider's: an SLO must not count it (outcome client_error).
-      ctx.put(AccessControl.CLIENT_LIMITED, Boolean.TRUE);
       tenancyMetrics.limited(client.name(), admission.limit());
-      throw new OpenAiException(admission.refusal(), admission.retryAfterSeconds());
+      throw new ClientLimited(new OpenAiException(admission.refusal(), admission.retryAfterSeconds()));
     }
   }
 

@@ -21,13 +21,17 @@ final class ErrorResponder {
     return OpenAiError.internal();
   }
 
-  /** Writes {@code error} unless the response has already started; then there is nothing to add. */
-  static void send(HttpServerResponse response, OpenAiError error) {
+  /**
+   * Writes {@code error} unless the response has already started; then there is nothing to add.
+   *
+   * @return completes once the error is written (at once when nothing was)
+   */
+  static io.vertx.core.Future<Void> send(HttpServerResponse response, OpenAiError error) {
     if (response.headWritten() || response.ended() || response.closed()) {
-      return;
+      return io.vertx.core.Future.succeededFuture();
     }
     Buffer body = error.toJson().toBuffer();
-    response
+    return response
         .setStatusCode(error.status())
         .putHeader("content-type", "application/json")
         .putHeader("content-length", Integer.toString(body.length()))

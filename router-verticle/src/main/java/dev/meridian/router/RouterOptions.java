@@ -32,6 +32,8 @@ public final class RouterOptions {
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
   private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  /** A client must deliver its whole request body within this; a slow drip (slowloris) is cut off. */
+  private long bodyReadTimeoutMs = 30_000;
   private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
   private long connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
   private long firstTokenTimeoutMs = DEFAULT_FIRST_TOKEN_TIMEOUT_MS;
@@ -50,6 +52,7 @@ public final class RouterOptions {
     this.host = other.host;
     this.port = other.port;
     this.maxBodyBytes = other.maxBodyBytes;
+    this.bodyReadTimeoutMs = other.bodyReadTimeoutMs;
     this.maxAttempts = other.maxAttempts;
     this.connectTimeoutMs = other.connectTimeoutMs;
     this.firstTokenTimeoutMs = other.firstTokenTimeoutMs;
@@ -66,6 +69,7 @@ public final class RouterOptions {
     host = json.getString("host", host);
     port = json.getInteger("port", port);
     maxBodyBytes = json.getLong("maxBodyBytes", maxBodyBytes);
+    bodyReadTimeoutMs = json.getLong("bodyReadTimeoutMs", bodyReadTimeoutMs);
     maxAttempts = json.getInteger("maxAttempts", maxAttempts);
     connectTimeoutMs = json.getLong("connectTimeoutMs", connectTimeoutMs);
     firstTokenTimeoutMs = json.getLong("firstTokenTimeoutMs", firstTokenTimeoutMs);
@@ -82,6 +86,7 @@ public final class RouterOptions {
         .put("host", host)
         .put("port", port)
         .put("maxBodyBytes", maxBodyBytes)
+        .put("bodyReadTimeoutMs", bodyReadTimeoutMs)
         .put("maxAttempts", maxAttempts)
         .put("connectTimeoutMs", connectTimeoutMs)
         .put("firstTokenTimeoutMs", firstTokenTimeoutMs)
@@ -100,6 +105,9 @@ public final class RouterOptions {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1");
     }
+    if (bodyReadTimeoutMs < 1) {
+      throw new IllegalArgumentException("bodyReadTimeoutMs must be >= 1");
+    }
     if (maxBodyBytes < 1024) {
       throw new IllegalArgumentException("maxBodyBytes must be >= 1024");
     }
@@ -115,6 +123,8 @@ public final class RouterOptions {
   public int getPort() { return port; }
   public RouterOptions setPort(int port) { this.port = port; return this; }
   public long getMaxBodyBytes() { return maxBodyBytes; }
+  public long getBodyReadTimeoutMs() { return bodyReadTimeoutMs; }
+  public RouterOptions setBodyReadTimeoutMs(long bodyReadTimeoutMs) { this.bodyReadTimeoutMs = bodyReadTimeoutMs; return this; }
   public RouterOptions setMaxBodyBytes(long maxBodyBytes) { this.maxBodyBytes = maxBodyBytes; return this; }
   public int getMaxAttempts() { return maxAttempts; }
   public RouterOptions setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; return this; }

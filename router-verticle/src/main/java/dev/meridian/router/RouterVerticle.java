@@ -17,7 +17,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +46,9 @@ public final class RouterVerticle extends VerticleBase {
   private RequestGate gate = new RequestGate();
   private AccessControl access = AccessControl.open();
   private HttpServer adminServer;
+  private FifoDeadlines bodyDeadlines;
+  private ChatRoute chatRoute;
+  private long bodySweep = -1;
 
   /** A router with its own breakers and blocklist; tests and single-instance use. */
   public RouterVerticle(
@@ -147,20 +149,19 @@ public final class RouterVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     TenancyMetrics tenancyMetrics = new TenancyMetrics(metricsRegistry);
+    ChatCompletionsHandler chat =
+        new ChatCompletionsHandler(
+            access, tenancyMetrics, options, rules, health, resilience, exchangeContext, gate, System::currentTimeMillis);
+    bodyDeadlines = new FifoDeadlines(options.getBodyReadTimeoutMs());
+    chatRoute =
+        new ChatRoute(access, tenancyMetrics, options.getMaxBodyBytes(), bodyDeadlines, System::currentTimeMillis, chat, listener);
+    // Swept at a tenth of the timeout (at most each second): a slow body is cut off up to 10% late.
+    long sweepMs = Math.max(10, Math.min(1_000, options.getBodyReadTimeoutMs() / 10));
+    bodySweep = vertx.setPeriodic(sweepMs, id -> bodyDeadlines.sweep(System.currentTimeMillis()));
+    // The exact path skips the router (see serve); spellings it normalises to the same path come here.
+    router.post(ChatRoute.PATH).handler(ctx -> chatRoute.handle(ctx.request()));
     // Authentication comes first, before any body is read: an unknown caller costs a hash, not 2 MiB.
     router.route("/v1/*").handler(ctx -> authenticate(ctx, tenancyMetrics));
-    // Its own route: Vert.x Web wants the body handler first on a route.
-    router.post("/v1/chat/completions").handler(this::bodyReadDeadline);
-    router
-        .post("/v1/chat/completions")
-        .handler(BodyHandler.create(false).setBodyLimit(options.getMaxBodyBytes()))
-        .handler(ctx -> {
-          cancelBodyDeadline(ctx);
-          ctx.next();
-        })
-        .handler(
-            new ChatCompletionsHandler(
-                access, tenancyMetrics, options, rules, health, resilience, exchangeContext, gate, System::currentTimeMillis));
     router
         .get("/v1/models")
         .handler(new ModelsHandler(rules, health, healthPolicy, options.getRegion(), System::currentTimeMillis));
@@ -221,7 +222,7 @@ public final class RouterVerticle extends VerticleBase {
     Future<Void> adminListening = adminReady;
     return resilienceReady
         .compose(ignored -> adminListening)
-        .compose(ignored -> vertx.createHttpServer(serverOptions).requestHandler(router).listen())
+        .compose(ignored -> vertx.createHttpServer(serverOptions).requestHandler(request -> serve(request, router)).listen())
         .onSuccess(
             listening -> {
               server = listening;
@@ -241,6 +242,18 @@ public final class RouterVerticle extends VerticleBase {
     ctx.next();
   }
 
+  /**
+   * The hot route straight to its handler, everything else through Vert.x Web: a routing context, the
+   * route walk and the body handler cost more per request than the rest of Meridian's own work on it.
+   */
+  private void serve(io.vertx.core.http.HttpServerRequest request, Router router) {
+    if (request.method() == HttpMethod.POST && ChatRoute.PATH.equals(request.path())) {
+      chatRoute.handle(request);
+    } else {
+      router.handle(request);
+    }
+  }
+
   private void adminGate(RoutingContext ctx) {
     if (access.admitsAdmin(ctx.request())) {
       ctx.next();
@@ -250,37 +263,6 @@ public final class RouterVerticle extends VerticleBase {
     ErrorResponder.send(
         ctx.response(),
         OpenAiError.unauthenticated("admin_key_required", "This page needs an admin key (Bearer, or as the basic-auth password)."));
-  }
-
-  private static final String BODY_TIMER = "meridian.bodyTimer";
-  /** A client must deliver its whole body within this; a slow drip (slowloris) is cut off. */
-  static final long BODY_READ_TIMEOUT_MS = 30_000;
-
-  private void bodyReadDeadline(RoutingContext ctx) {
-    String contentType = ctx.request().getHeader("content-type");
-    if (contentType != null) {
-      String type = contentType.toLowerCase(java.util.Locale.ROOT);
-      // Form bodies would go through Netty's form decoder; a chat request is JSON, say so up front.
-      if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
-        ctx.fail(OpenAiError.unsupportedMediaType(contentType).asException());
-        return;
-      }
-    }
-    long timer = vertx.setTimer(BODY_READ_TIMEOUT_MS, id -> {
-      LOG.debug("closing a connection whose request body did not arrive within {} ms", BODY_READ_TIMEOUT_MS);
-      ctx.request().connection().close();
-    });
-    ctx.put(BODY_TIMER, timer);
-    // Whatever ends the request (an answer, a 413, an error) ends the deadline too.
-    ctx.addEndHandler(v -> cancelBodyDeadline(ctx));
-    ctx.next();
-  }
-
-  private void cancelBodyDeadline(RoutingContext ctx) {
-    Long timer = ctx.remove(BODY_TIMER);
-    if (timer != null) {
-      vertx.cancelTimer(timer);
-    }
   }
 
   /** The status page, read once from the jar: one self-contained HTML file polling /status.json. */
@@ -307,6 +289,9 @@ public final class RouterVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (bodySweep >= 0) {
+      vertx.cancelTimer(bodySweep);
+    }
     Future<Void> closed = upstream == null ? Future.succeededFuture() : upstream.close();
     return ownsResilience ? closed.eventually(() -> resilience.stop()) : closed;
   }
@@ -329,10 +314,6 @@ public final class RouterVerticle extends VerticleBase {
     if (ctx.response().closed() || failure instanceof io.vertx.core.http.HttpClosedException) {
       // The client hung up (or the body read deadline cut a slow one): nobody to answer, nothing failed.
       LOG.debug("request abandoned by the client before it was read: {}", String.valueOf(failure));
-      if (ctx.request().path().equals("/v1/chat/completions")) {
-        listener.onExchange(new ExchangeRecord(null, null, 0, 499, false, "client_gone", false, "none", 0,
-            java.util.List.of(), dev.meridian.core.openai.Usage.NONE, 0, -1, -1, 0));
-      }
       return;
     }
     OpenAiError error;
@@ -354,31 +335,6 @@ public final class RouterVerticle extends VerticleBase {
       return;
     }
     ErrorResponder.send(ctx.response(), error);
-    if (ctx.request().path().equals("/v1/chat/completions")) {
-      reportRejected(ctx, error);
-    }
-  }
-
-  /** Requests refused before any upstream was tried still count, so the SLO sees a 503 as a failure. */
-  private void reportRejected(RoutingContext ctx, OpenAiError error) {
-    String outcome = switch (error.status()) {
-      case 503 -> "no_route";
-      case 429 -> ctx.get(AccessControl.CLIENT_LIMITED) != null ? "client_error" : "rate_limited";
-      default -> error.status() >= 500 ? "upstream_error" : "client_error";
-    };
-    String model = null;
-    try {
-      io.vertx.core.json.JsonObject body = ctx.body() == null ? null : ctx.body().asJsonObject();
-      model = body == null || !(body.getValue("model") instanceof String name) ? null : name;
-    } catch (RuntimeException e) {
-      // Unparseable body: the model stays unknown.
-    }
-    try {
-      listener.onExchange(new ExchangeRecord(model, null, 0, error.status(), false, outcome, false, "none", 0,
-          java.util.List.of(), dev.meridian.core.openai.Usage.NONE, 0, -1, -1, 0));
-    } catch (RuntimeException e) {
-      LOG.warn("exchange listener failed", e);
-    }
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

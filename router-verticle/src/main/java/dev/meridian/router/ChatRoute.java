@@ -1,0 +1,233 @@
+package dev.meridian.router;
+
+import dev.meridian.core.openai.OpenAiError;
+import dev.meridian.core.openai.OpenAiException;
+import dev.meridian.core.openai.Usage;
+import dev.meridian.core.tenancy.ClientKey;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/chat/completions} up to a complete body: authenticate (before a byte of the body is
+ * read), refuse form bodies and bodies over the limit, read the body within the body-read timeout
+ * ({@link RouterOptions#getBodyReadTimeoutMs()}), then hand it to {@link ChatCompletionsHandler}. Refusals get an OpenAI error and are reported to the
+ * exchange listener, so the SLO counts them.
+ *
+ * <p>The HTTP server calls this directly for the exact path, the request path's one hot route, without
+ * Vert.x Web's routing context, route walk and body handler per request (docs/performance.md); other
+ * spellings that Vert.x Web normalises to the same path reach it through the router.
+ */
+final class ChatRoute implements Handler<HttpServerRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(ChatRoute.class);
+  static final String PATH = "/v1/chat/completions";
+
+  private final AccessControl access;
+  private final TenancyMetrics tenancyMetrics;
+  private final long maxBodyBytes;
+  private final FifoDeadlines bodyDeadlines;
+  private final LongSupplier clockMs;
+  private final ChatCompletionsHandler handler;
+  private final ExchangeListener listener;
+
+  /**
+   * @param bodyDeadlines this event loop's body-read deadlines, swept by the caller
+   */
+  ChatRoute(
+      AccessControl access,
+      TenancyMetrics tenancyMetrics,
+      long maxBodyBytes,
+      FifoDeadlines bodyDeadlines,
+      LongSupplier clockMs,
+      ChatCompletionsHandler handler,
+      ExchangeListener listener) {
+    this.access = access;
+    this.tenancyMetrics = tenancyMetrics;
+    this.maxBodyBytes = maxBodyBytes;
+    this.bodyDeadlines = bodyDeadlines;
+    this.clockMs = clockMs;
+    this.handler = handler;
+    this.listener = listener;
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    ClientKey client;
+    try {
+      client = access.authenticate(request);
+    } catch (OpenAiException e) {
+      tenancyMetrics.authFailed(e.error().code());
+      request.response().putHeader("www-authenticate", "Bearer realm=\"meridian\"");
+      reject(request, null, e.error(), -1, false);
+      return;
+    }
+    String contentType = request.getHeader("content-type");
+    if (contentType != null) {
+      String type = contentType.toLowerCase(Locale.ROOT);
+      if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
+        reject(request, null, OpenAiError.unsupportedMediaType(contentType), -1, false);
+        return;
+      }
+    }
+    long declared = declaredLength(request.getHeader("content-length"));
+    if (declared > maxBodyBytes) {
+      reject(request, null, OpenAiError.requestTooLarge(maxBodyBytes), -1, false);
+      return;
+    }
+    new BodyReader(request, client, declared).start();
+  }
+
+  /** The Content-Length header's value, or -1 when absent or not a number (Netty rejects the latter). */
+  private static long declaredLength(String header) {
+    if (header == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(header.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** Collects one request's body; one object for the three handlers and the deadline. */
+  private final class BodyReader implements Handler<Buffer> {
+    private final HttpServerRequest request;
+    private final ClientKey client;
+    private final Buffer body;
+    private FifoDeadlines.Deadline deadline;
+    private boolean over;
+
+    BodyReader(HttpServerRequest request, ClientKey client, long declared) {
+      this.request = request;
+      this.client = client;
+      this.body = Buffer.buffer(declared > 0 ? (int) declared : 1024);
+    }
+
+    void start() {
+      deadline = bodyDeadlines.start(clockMs.getAsLong(), this::tooSlow);
+      request.handler(this);
+      request.exceptionHandler(this::failed);
+      request.endHandler(v -> complete());
+      if ("100-continue".equalsIgnoreCase(request.getHeader("expect"))) {
+        // Accepted so far: tell a client that waits for it to send the body.
+        request.response().writeContinue();
+      }
+    }
+
+    @Override
+    public void handle(Buffer chunk) {
+      if (over) {
+        return;
+      }
+      if (body.length() + (long) chunk.length() > maxBodyBytes) {
+        end();
+        reject(request, null, OpenAiError.requestTooLarge(maxBodyBytes), -1, false);
+        return;
+      }
+      body.appendBuffer(chunk);
+    }
+
+    private void complete() {
+      if (over) {
+        return;
+      }
+      end();
+      serve(request, body, client);
+    }
+
+    /** The connection broke while the body was on its way: nobody to answer, nothing failed. */
+    private void failed(Throwable error) {
+      if (over) {
+        return;
+      }
+      end();
+      LOG.debug("request abandoned by the client before it was read: {}", String.valueOf(error));
+      reportGone();
+    }
+
+    private void tooSlow() {
+      over = true;
+      LOG.debug("closing a connection whose request body did not arrive in time");
+      request.connection().close();
+      reportGone();
+    }
+
+    private void end() {
+      over = true;
+      deadline.end();
+    }
+  }
+
+  private void serve(HttpServerRequest request, Buffer body, ClientKey client) {
+    try {
+      handler.serve(request, body, client);
+    } catch (ChatCompletionsHandler.ClientLimited e) {
+      reject(request, body, e.refusal().error(), e.refusal().retryAfterSeconds(), true);
+    } catch (OpenAiException e) {
+      reject(request, body, e.error(), e.retryAfterSeconds(), false);
+    } catch (RuntimeException e) {
+      reject(request, body, ErrorResponder.toError(e), -1, false);
+    }
+  }
+
+  /**
+   * Answers a request that was refused before any upstream was tried, and reports it, so the SLO sees
+   * a 503 as a failure and a client's own 429 as the client's.
+   *
+   * @param body the body when it was read, to name the model in the report
+   * @param clientLimited refused by the client key's own limits or budget
+   */
+  private void reject(HttpServerRequest request, Buffer body, OpenAiError error, long retryAfterSeconds, boolean clientLimited) {
+    HttpServerResponse response = request.response();
+    if (response.closed()) {
+      reportGone();
+      return;
+    }
+    if (retryAfterSeconds >= 0) {
+      response.putHeader("retry-after", Long.toString(retryAfterSeconds));
+    }
+    io.vertx.core.Future<Void> sent = ErrorResponder.send(response, error);
+    if (error.status() == 413) {
+      // The rest of an oversized body may still be on its way: close rather than read it all to discard.
+      sent.onComplete(v -> request.connection().close());
+    }
+    String outcome = switch (error.status()) {
+      case 503 -> "no_route";
+      case 429 -> clientLimited ? "client_error" : "rate_limited";
+      default -> error.status() >= 500 ? "upstream_error" : "client_error";
+    };
+    report(new ExchangeRecord(modelOf(body), null, 0, error.status(), false, outcome, false, "none", 0,
+        List.of(), Usage.NONE, 0, -1, -1, 0));
+  }
+
+  private void reportGone() {
+    report(new ExchangeRecord(null, null, 0, 499, false, "client_gone", false, "none", 0,
+        List.of(), Usage.NONE, 0, -1, -1, 0));
+  }
+
+  private void report(ExchangeRecord record) {
+    try {
+      listener.onExchange(record);
+    } catch (RuntimeException e) {
+      LOG.warn("exchange listener failed", e);
+    }
+  }
+
+  /** The model a refused body asked for, or null when there is none or it does not parse. */
+  private static String modelOf(Buffer body) {
+    if (body == null) {
+      return null;
+    }
+    try {
+      return body.toJsonObject().getValue("model") instanceof String name ? name : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.meridian.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chat route's own request reading, which the HTTP server calls without Vert.x Web: the body-read
+ * deadline, the size limit without a Content-Length, 100-continue, other spellings of the path, and
+ * refusals reaching the exchange listener (what the SLO counts).
+ */
+class ChatRouteTest extends RouterTestBase {
+  static final long BODY_TIMEOUT_MS = 1_500;
+  NetClient net;
+
+  @Override
+  RouterOptions routerOptions() {
+    return super.routerOptions().setBodyReadTimeoutMs(BODY_TIMEOUT_MS);
+  }
+
+  @BeforeEach
+  void healthyQwen() {
+    net = vertx.createNetClient();
+    observe("qwen3-8b", "us-east", 150);
+  }
+
+  @Test
+  void aBodyDrippedPastTheDeadlineIsCutOffAndReported() throws Exception {
+    NetSocket socket = await(net.connect(router.actualPort(), "127.0.0.1"));
+    Promise<Void> closed = Promise.promise();
+    socket.closeHandler(v -> closed.tryComplete());
+    socket.handler(data -> {});
+    long start = System.nanoTime();
+    await(socket.write("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+        + "content-length: 1000\r\n\r\n{"));
+    long drip = vertx.setPeriodic(100, id -> socket.write(" "));
+    try {
+      closed.future().await(BODY_TIMEOUT_MS + 10_000, TimeUnit.MILLISECONDS);
+    } finally {
+      vertx.cancelTimer(drip);
+    }
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    // Swept at a tenth of the timeout: cut off no earlier than the deadline, and not much later.
+    assertThat(ms).isBetween(BODY_TIMEOUT_MS - 50, BODY_TIMEOUT_MS + 1_500);
+    assertThat(awaitExchange(r -> "client_gone".equals(r.outcome())).status()).isEqualTo(499);
+    assertThat(post("/v1/chat/completions", chat("qwen3-8b", false).encode()).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aBodyThatArrivesInPiecesWithinTheDeadlineIsServed() throws Exception {
+    byte[] body = chat("qwen3-8b", false).encode().getBytes(StandardCharsets.UTF_8);
+    NetSocket socket = await(net.connect(router.actualPort(), "127.0.0.1"));
+    StringBuffer received = new StringBuffer();
+    socket.handler(data -> received.append(data.toString(StandardCharsets.UTF_8)));
+    await(socket.write("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+        + "connection: close\r\ncontent-length: " + body.length + "\r\n\r\n"));
+    int third = body.length / 3;
+    for (int piece = 0; piece < 3; piece++) {
+      int from = piece * third;
+      int to = piece == 2 ? body.length : from + third;
+      await(socket.write(Buffer.buffer(java.util.Arrays.copyOfRange(body, from, to))));
+      // Spread over about a third of the deadline, and this deadline keeps running.
+      TimeUnit.MILLISECONDS.sleep(BODY_TIMEOUT_MS / 6);
+    }
+    awaitCondition(java.time.Duration.ofSeconds(10), () -> received.indexOf("\"choices\"") >= 0);
+    assertThat(received.toString()).startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void aChunkedBodyOverTheLimitIs413WithoutAContentLength() throws Exception {
+    NetSocket socket = await(net.connect(router.actualPort(), "127.0.0.1"));
+    StringBuffer received = new StringBuffer();
+    socket.handler(data -> received.append(data.toString(StandardCharsets.UTF_8)));
+    await(socket.write("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+        + "transfer-encoding: chunked\r\n\r\n"));
+    String chunk = "x".repeat(16 * 1024);
+    for (int i = 0; i < 5; i++) {
+      // 80 KiB in all against the tests' 64 KiB limit.
+      socket.write(Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n");
+    }
+    Promise<Void> closed = Promise.promise();
+    socket.closeHandler(v -> closed.tryComplete());
+    awaitCondition(java.time.Duration.ofSeconds(10), () -> received.indexOf("request_too_large") >= 0);
+    assertThat(received.toString()).startsWith("HTTP/1.1 413");
+    // Not kept alive to swallow the rest of the upload.
+    closed.future().await(5, TimeUnit.SECONDS);
+    assertThat(awaitExchange(r -> r.status() == 413).outcome()).isEqualTo("client_error");
+  }
+
+  @Test
+  void expectContinueGetsA100ThenTheAnswer() throws Exception {
+    byte[] body = chat("qwen3-8b", false).encode().getBytes(StandardCharsets.UTF_8);
+    NetSocket socket = await(net.connect(router.actualPort(), "127.0.0.1"));
+    StringBuffer received = new StringBuffer();
+    socket.handler(data -> received.append(data.toString(StandardCharsets.UTF_8)));
+    await(socket.write("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+        + "expect: 100-continue\r\ncontent-length: " + body.length + "\r\n\r\n"));
+    awaitCondition(java.time.Duration.ofSeconds(5), () -> received.indexOf("100 Continue") >= 0);
+    assertThat(received.toString()).startsWith("HTTP/1.1 100 Continue");
+    await(socket.write(Buffer.buffer(body)));
+    awaitCondition(java.time.Duration.ofSeconds(10), () -> received.indexOf("\"choices\"") >= 0);
+    assertThat(received.toString()).contains("HTTP/1.1 200");
+  }
+
+  @Test
+  void otherSpellingsOfThePathReachTheSameRoute() throws Exception {
+    for (String path : new String[] {"/v1/chat/completions/", "/v1//chat/completions", "/v1/./chat/completions"}) {
+      Reply reply = post(path, chat("qwen3-8b", false).encode());
+      assertThat(reply.status()).as(path).isEqualTo(200);
+      assertThat(reply.json().getJsonArray("choices")).as(path).isNotEmpty();
+    }
+    Reply bad = post("/v1//chat/completions", "{\"model\":");
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().getJsonObject("error").getString("code")).isEqualTo("invalid_json");
+  }
+
+  @Test
+  void refusalsBeforeAnyUpstreamReachTheListenerWithTheirModel() throws Exception {
+    for (String region : new String[] {"us-east", "eu-west", "ap-southeast"}) {
+      observeDown("minimax-m2.5", region);
+    }
+    assertThat(post("/v1/chat/completions", chat("minimax-m2.5", false).encode()).status()).isEqualTo(503);
+    ExchangeRecord noRoute = awaitExchange(r -> r.status() == 503);
+    assertThat(noRoute.outcome()).isEqualTo("no_route");
+    assertThat(noRoute.requestedModel()).isEqualTo("minimax-m2.5");
+
+    Reply form = send(io.vertx.core.http.HttpMethod.POST, "/v1/chat/completions", Buffer.buffer("model=x"),
+        Map.of("content-type", "application/x-www-form-urlencoded"));
+    assertThat(form.status()).isEqualTo(415);
+    assertThat(awaitExchange(r -> r.status() == 415).outcome()).isEqualTo("client_error");
+  }
+}
