@@ -10,7 +10,7 @@ import java.util.ArrayDeque;
  *
  * <p>An expiry runs up to one sweep interval late. An ended entry stays queued until everything ahead of
  * it has ended or expired, so the queue holds at most the entries started within one timeout (plus a
- * sweep interval).
+ * sweep interval); ended ones are a few bytes each, as they drop their action (and with it the request).
  *
  * <p>Not thread-safe: one instance per event loop, started, ended and swept on it.
  */
@@ -28,8 +28,8 @@ final class FifoDeadlines {
   /** One deadline; {@link #end()} it once what it guards is over. */
   static final class Deadline {
     private final long expiresAtMs;
-    private final Runnable onExpiry;
-    private boolean over;
+    /** Null once over: an ended entry queued behind a slow one must not keep its request alive. */
+    private Runnable onExpiry;
 
     private Deadline(long expiresAtMs, Runnable onExpiry) {
       this.expiresAtMs = expiresAtMs;
@@ -38,7 +38,7 @@ final class FifoDeadlines {
 
     /** What the deadline guarded is over: it will not expire. Idempotent. */
     void end() {
-      over = true;
+      onExpiry = null;
     }
   }
 
@@ -57,12 +57,13 @@ final class FifoDeadlines {
   int sweep(long nowMs) {
     int expired = 0;
     Deadline head;
-    while ((head = queue.peekFirst()) != null && (head.over || head.expiresAtMs <= nowMs)) {
+    while ((head = queue.peekFirst()) != null && (head.onExpiry == null || head.expiresAtMs <= nowMs)) {
       queue.pollFirst();
-      if (!head.over) {
-        head.over = true;
+      Runnable action = head.onExpiry;
+      if (action != null) {
+        head.onExpiry = null;
         expired++;
-        head.onExpiry.run();
+        action.run();
       }
     }
     return expired;
