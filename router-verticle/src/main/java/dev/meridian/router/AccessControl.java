@@ -18,8 +18,6 @@ import java.util.List;
 public final class AccessControl {
   /** Routing-context key under which the authenticated {@link ClientKey} travels. */
   static final String CLIENT = "meridian.client";
-  /** Set when a request was refused by its own key's limits or budget. */
-  static final String CLIENT_LIMITED = "meridian.clientLimited";
 
   private volatile ClientKeys keys;
   private final UsageLimiter limiter;

@@ -136,7 +136,7 @@ final class ChatCompletionsHandler {
       new ProxyExchange(exchangeContext, response, request, plan, deadlines, hedge, requestId, startedNanos,
               profile.estimatedPromptTokens(), record -> finished(leave, client, record))
           .start();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       // The exchange may not get to finish (and if it later does, Leave makes that a no-op).
       leave.run();
       throw e;

@@ -35,6 +35,8 @@ final class ChatRoute implements Handler<HttpServerRequest> {
   private final LongSupplier clockMs;
   private final ChatCompletionsHandler handler;
   private final ExchangeListener listener;
+  /** The most a body buffer starts with, whatever Content-Length says; typical chat bodies fit. */
+  private static final int INITIAL_BODY_CAPACITY = 16 * 1024;
 
   /**
    * @param bodyDeadlines this event loop's body-read deadlines, swept by the caller
@@ -58,6 +60,15 @@ final class ChatRoute implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest request) {
+    try {
+      accept(request);
+    } catch (RuntimeException | Error e) {
+      // A bug, not bad input: still an answer (500) and a report, as Vert.x Web's failure handler gave.
+      reject(request, null, ErrorResponder.toError(e), -1, false);
+    }
+  }
+
+  private void accept(HttpServerRequest request) {
     ClientKey client;
     try {
       client = access.authenticate(request);
@@ -106,7 +117,8 @@ final class ChatRoute implements Handler<HttpServerRequest> {
     BodyReader(HttpServerRequest request, ClientKey client, long declared) {
       this.request = request;
       this.client = client;
-      this.body = Buffer.buffer(declared > 0 ? (int) declared : 1024);
+      // Grown as bytes arrive: a declared length alone must not reserve memory for 30 s.
+      this.body = Buffer.buffer((int) Math.max(1024, Math.min(declared, INITIAL_BODY_CAPACITY)));
     }
 
     void start() {
@@ -171,7 +183,7 @@ final class ChatRoute implements Handler<HttpServerRequest> {
       reject(request, body, e.refusal().error(), e.refusal().retryAfterSeconds(), true);
     } catch (OpenAiException e) {
       reject(request, body, e.error(), e.retryAfterSeconds(), false);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       reject(request, body, ErrorResponder.toError(e), -1, false);
     }
   }
@@ -192,11 +204,7 @@ final class ChatRoute implements Handler<HttpServerRequest> {
     if (retryAfterSeconds >= 0) {
       response.putHeader("retry-after", Long.toString(retryAfterSeconds));
     }
-    io.vertx.core.Future<Void> sent = ErrorResponder.send(response, error);
-    if (error.status() == 413) {
-      // The rest of an oversized body may still be on its way: close rather than read it all to discard.
-      sent.onComplete(v -> request.connection().close());
-    }
+    ErrorResponder.send(response, error);
     String outcome = switch (error.status()) {
       case 503 -> "no_route";
       case 429 -> clientLimited ? "client_error" : "rate_limited";

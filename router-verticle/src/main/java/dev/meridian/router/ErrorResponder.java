@@ -21,17 +21,13 @@ final class ErrorResponder {
     return OpenAiError.internal();
   }
 
-  /**
-   * Writes {@code error} unless the response has already started; then there is nothing to add.
-   *
-   * @return completes once the error is written (at once when nothing was)
-   */
-  static io.vertx.core.Future<Void> send(HttpServerResponse response, OpenAiError error) {
+  /** Writes {@code error} unless the response has already started; then there is nothing to add. */
+  static void send(HttpServerResponse response, OpenAiError error) {
     if (response.headWritten() || response.ended() || response.closed()) {
-      return io.vertx.core.Future.succeededFuture();
+      return;
     }
     Buffer body = error.toJson().toBuffer();
-    return response
+    response
         .setStatusCode(error.status())
         .putHeader("content-type", "application/json")
         .putHeader("content-length", Integer.toString(body.length()))

@@ -154,10 +154,10 @@ public final class RouterVerticle extends VerticleBase {
             access, tenancyMetrics, options, rules, health, resilience, exchangeContext, gate, System::currentTimeMillis);
     bodyDeadlines = new FifoDeadlines(options.getBodyReadTimeoutMs());
     chatRoute =
-        new ChatRoute(access, tenancyMetrics, options.getMaxBodyBytes(), bodyDeadlines, System::currentTimeMillis, chat, listener);
+        new ChatRoute(access, tenancyMetrics, options.getMaxBodyBytes(), bodyDeadlines, RouterVerticle::monotonicMs, chat, listener);
     // Swept at a tenth of the timeout (at most each second): a slow body is cut off up to 10% late.
     long sweepMs = Math.max(10, Math.min(1_000, options.getBodyReadTimeoutMs() / 10));
-    bodySweep = vertx.setPeriodic(sweepMs, id -> bodyDeadlines.sweep(System.currentTimeMillis()));
+    bodySweep = vertx.setPeriodic(sweepMs, id -> bodyDeadlines.sweep(monotonicMs()));
     // The exact path skips the router (see serve); spellings it normalises to the same path come here.
     router.post(ChatRoute.PATH).handler(ctx -> chatRoute.handle(ctx.request()));
     // Authentication comes first, before any body is read: an unknown caller costs a hash, not 2 MiB.
@@ -277,6 +277,11 @@ public final class RouterVerticle extends VerticleBase {
     }
   }
 
+  /** Deadlines run on this: a wall-clock step must neither cut every upload nor lift the limit. */
+  private static long monotonicMs() {
+    return System.nanoTime() / 1_000_000;
+  }
+
   /** The bound port; useful when configured with port 0. */
   public int actualPort() {
     return server.actualPort();
@@ -312,7 +317,7 @@ public final class RouterVerticle extends VerticleBase {
   private void onFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (ctx.response().closed() || failure instanceof io.vertx.core.http.HttpClosedException) {
-      // The client hung up (or the body read deadline cut a slow one): nobody to answer, nothing failed.
+      // The client hung up: nobody to answer, nothing failed.
       LOG.debug("request abandoned by the client before it was read: {}", String.valueOf(failure));
       return;
     }

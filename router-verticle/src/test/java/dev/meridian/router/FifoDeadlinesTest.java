@@ -60,6 +60,25 @@ class FifoDeadlinesTest {
   }
 
   @Test
+  void anEndedDeadlineQueuedBehindARunningOneLetsGoOfWhatItGuarded() throws Exception {
+    deadlines.start(0, () -> expired.add("slow"));
+    java.lang.ref.WeakReference<Object> guarded = startAndEndOneGuarding();
+    for (int i = 0; i < 50 && guarded.get() != null; i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    assertThat(deadlines.queued()).as("still queued behind the slow one").isEqualTo(2);
+    assertThat(guarded.get()).as("the ended deadline's action no longer reachable").isNull();
+  }
+
+  /** Only the deadline's action refers to the object once this returns. */
+  private java.lang.ref.WeakReference<Object> startAndEndOneGuarding() {
+    Object request = new byte[1 << 20];
+    deadlines.start(1, () -> expired.add("expired " + request.hashCode())).end();
+    return new java.lang.ref.WeakReference<>(request);
+  }
+
+  @Test
   void aTimeoutMustBePositive() {
     assertThatThrownBy(() -> new FifoDeadlines(0)).hasMessageContaining("timeoutMs must be > 0");
   }
