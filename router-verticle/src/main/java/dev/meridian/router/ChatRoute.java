@@ -165,8 +165,14 @@ final class ChatRoute implements Handler<HttpServerRequest> {
 
     private void tooSlow() {
       over = true;
-      LOG.debug("closing a connection whose request body did not arrive in time");
-      request.connection().close();
+      if (request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+        // One stream of a shared connection: reset it, not the other clients' streams beside it.
+        LOG.debug("resetting a stream whose request body did not arrive in time");
+        request.response().reset();
+      } else {
+        LOG.debug("closing a connection whose request body did not arrive in time");
+        request.connection().close();
+      }
       reportGone();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import java.nio.charset.StandardCharsets;
@@ -55,6 +56,33 @@ class ChatRouteTest extends RouterTestBase {
     assertThat(post("/v1/chat/completions", chat("qwen3-8b", false).encode()).status()).isEqualTo(200);
     awaitExchange(r -> r.status() == 200);
     assertThat(exchanges).extracting(ExchangeRecord::status).containsExactly(499, 200);
+  }
+
+  @Test
+  void overHttp2ASlowBodyResetsItsStreamAndLeavesTheConnectionServing() throws Exception {
+    io.vertx.core.http.HttpClient h2 = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setProtocolVersion(io.vertx.core.http.HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false));
+    RequestOptions post = new RequestOptions().setMethod(io.vertx.core.http.HttpMethod.POST)
+        .setHost("127.0.0.1").setPort(router.actualPort()).setURI("/v1/chat/completions")
+        .putHeader("content-type", "application/json");
+    Promise<Throwable> reset = Promise.promise();
+    io.vertx.core.http.HttpClientRequest slow = onContext(() -> h2.request(post));
+    slow.exceptionHandler(reset::tryComplete);
+    slow.response().onFailure(reset::tryComplete);
+    vertx.runOnContext(v -> slow.setChunked(true).write("{\"model\":"));
+    Throwable error = reset.future().await(BODY_TIMEOUT_MS + 10_000, TimeUnit.MILLISECONDS);
+    assertThat(error).isInstanceOf(io.vertx.core.http.StreamResetException.class);
+    // The same HTTP/2 connection carries the next request: only the stream was cut.
+    io.vertx.core.http.HttpConnection[] next = new io.vertx.core.http.HttpConnection[1];
+    Buffer answer = onContext(() -> h2.request(post)
+        .compose(request -> {
+          next[0] = request.connection();
+          return request.send(chat("qwen3-8b", false).toBuffer());
+        })
+        .compose(response -> response.body()));
+    assertThat(answer.toJsonObject().getJsonArray("choices")).isNotEmpty();
+    assertThat(next[0]).isSameAs(slow.connection());
+    assertThat(awaitExchange(r -> "client_gone".equals(r.outcome())).status()).isEqualTo(499);
   }
 
   @Test
