@@ -243,8 +243,9 @@ public final class RouterVerticle extends VerticleBase {
   }
 
   /**
-   * The hot route straight to its handler, everything else through Vert.x Web: a routing context, the
-   * route walk and the body handler cost more per request than the rest of Meridian's own work on it.
+   * The hot route straight to its handler, everything else through Vert.x Web: no routing context,
+   * route walk or body handler on the route that carries the traffic (about 2% of the router's CPU,
+   * bench/ab.sh in docs/performance.md), and the body read under ChatRoute's own limits and deadline.
    */
   private void serve(io.vertx.core.http.HttpServerRequest request, Router router) {
     if (request.method() == HttpMethod.POST && ChatRoute.PATH.equals(request.path())) {
