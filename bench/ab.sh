@@ -46,9 +46,7 @@ done
 RUN_DIR="$WORK/ab-runs"
 rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR"
 BODY="$RUN_DIR/body.json"
-cat >"$BODY" <<'JSON'
-{"model":"qwen3-8b","messages":[{"role":"system","content":"You are a concise assistant for a logistics company. Answer in plain English, at most three sentences, and never invent tracking numbers, prices or delivery dates that are not in the conversation. If you do not know, say so and suggest contacting support."},{"role":"user","content":"My parcel was marked as delivered yesterday at 14:05 but it is not at my door, not with the neighbours and not in the parcel locker downstairs. The tracking page shows a photo of a blue door, and my door is white. What should I do next, and how long does an investigation usually take?"}],"max_tokens":64,"temperature":0.2}
-JSON
+write_chat_body "$BODY"
 HEADERS="$RUN_DIR/headers"
 echo "$MERIDIAN_AUTH_HEADER" >"$HEADERS"
 url() { echo "http://127.0.0.1:${PORTS[$1]}/v1/chat/completions"; }

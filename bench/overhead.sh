@@ -53,10 +53,7 @@ wait_http "http://127.0.0.1:$ROUTER_PORT/readyz" "$ROUTER_PID" 90
 RUN_DIR="$WORK/overhead-runs"
 rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR"
 BODY="$RUN_DIR/body.json"
-# A small but realistic chat request (~1 KB): system prompt, a user turn, max_tokens.
-cat >"$BODY" <<'EOF'
-{"model":"qwen3-8b","messages":[{"role":"system","content":"You are a concise assistant for a logistics company. Answer in plain English, at most three sentences, and never invent tracking numbers, prices or delivery dates that are not in the conversation. If you do not know, say so and suggest contacting support."},{"role":"user","content":"My parcel was marked as delivered yesterday at 14:05 but it is not at my door, not with the neighbours and not in the parcel locker downstairs. The tracking page shows a photo of a blue door, and my door is white. What should I do next, and how long does an investigation usually take?"}],"max_tokens":64,"temperature":0.2}
-EOF
+write_chat_body "$BODY"
 
 ROUTER_URL="http://127.0.0.1:$ROUTER_PORT/v1/chat/completions"
 # Send the direct requests to the very endpoint the router picked, so both paths do the same work.

@@ -310,9 +310,7 @@ ROUTES=()
 
 # --- phase 1: non-streaming -------------------------------------------------------------------------
 BODY="$RUN_DIR/body.json"
-cat >"$BODY" <<EOF
-{"model":"$MODEL","messages":[{"role":"system","content":"You are a concise assistant for a logistics company. Answer in plain English, at most three sentences, and never invent tracking numbers, prices or delivery dates that are not in the conversation. If you do not know, say so and suggest contacting support."},{"role":"user","content":"My parcel was marked as delivered yesterday at 14:05 but it is not at my door, not with the neighbours and not in the parcel locker downstairs. The tracking page shows a photo of a blue door, and my door is white. What should I do next, and how long does an investigation usually take?"}],"max_tokens":64,"temperature":0.2}
-EOF
+write_chat_body "$BODY" "$MODEL"
 log "phase 1: non-streaming, simulator latency scale 0"
 start_all 0 "$BODY"
 ROUTES+=("non-streaming: $ROUTE_REGION/$ROUTE_PROVIDER")

@@ -187,6 +187,16 @@ wait_quiet() {
   done
 }
 
+# write_chat_body FILE [MODEL]: the non-streaming chat request every benchmark sends (~1 KB: a system
+# prompt, a user turn, max_tokens), so "the same request" means the same bytes in every script.
+write_chat_body() {
+  local model="${2:-qwen3-8b}"
+  printf '%s\n' "$(cat <<'JSON'
+{"model":"@MODEL@","messages":[{"role":"system","content":"You are a concise assistant for a logistics company. Answer in plain English, at most three sentences, and never invent tracking numbers, prices or delivery dates that are not in the conversation. If you do not know, say so and suggest contacting support."},{"role":"user","content":"My parcel was marked as delivered yesterday at 14:05 but it is not at my door, not with the neighbours and not in the parcel locker downstairs. The tracking page shows a photo of a blue door, and my door is white. What should I do next, and how long does an investigation usually take?"}],"max_tokens":64,"temperature":0.2}
+JSON
+)" | sed "s/@MODEL@/$model/" >"$1"
+}
+
 # --- load generators -------------------------------------------------------------------------------
 # wrk_run URL CONNS SECONDS BODYFILE OUTJSON [extra headers file]: closed-loop run, writes JSON.
 wrk_run() {
