@@ -5,6 +5,10 @@
 #   nginx      through Debian's nginx as a plain keep-alive reverse proxy (bench/.work/nginx)
 #   haproxy    through Debian's haproxy as a plain keep-alive reverse proxy
 #   portkey    through the open-source Portkey gateway (npm @portkey-ai/gateway 1.15.x)
+#   netty-floor, vertx-floor  (opt-in) bench/floor: pass-through proxies on raw Netty and on plain
+#              Vert.x with none of Meridian's work (FLOOR_JSON=1, the default: the request body is
+#              parsed and re-encoded, the least a router that reads the model does), to split
+#              Meridian's cost into the hop on its stack and what Meridian adds
 # with the same generator, body and concurrency, in the same run, so ratios are comparable.
 #
 # Phase 1, non-streaming (simulator --latency-scale 0, answers at once): wrk closed loop at each of
@@ -18,7 +22,7 @@
 #   bench/run.sh                              # ~8-10 minutes on 2 cores
 #   TARGETS="direct meridian nginx" REPS=1 DURATION_S=5 bench/run.sh
 #
-# Environment: TARGETS ("direct meridian nginx haproxy portkey"), CONCURRENCY ("1 16 64"),
+# Environment: TARGETS ("direct meridian nginx haproxy portkey"; add netty-floor vertx-floor), CONCURRENCY ("1 16 64"),
 # DURATION_S (10), WARMUP_S (75), RATE (1000; 0 = skip), RATE_CLIENTS (50), RATE_S (10), REPS (1),
 # STREAM_CONC (16), STREAM_WARMUP_S (20), STREAM_S (15), STREAM_SCALE (0.1), STREAM_MAX_TOKENS (100), SKIP_STREAM (0),
 # BENCH_PIN (none | split), BENCH_REF / BENCH_REBUILD (which commit's jar), QUIET_MAX_PCT,
@@ -45,6 +49,7 @@ STREAM_MAX_TOKENS="${STREAM_MAX_TOKENS:-100}"
 SKIP_STREAM="${SKIP_STREAM:-0}"
 QUIET_WAIT_S="${QUIET_WAIT_S:-15}"
 PORTKEY_VERSION="${PORTKEY_VERSION:-1.15.2}"
+FLOOR_JSON="${FLOOR_JSON:-1}"
 # The model and the endpoint all targets use; the router picks the region (reported), the
 # other proxies are configured for the very endpoint it picked.
 MODEL="qwen3-8b"
@@ -84,6 +89,7 @@ EOF
   touch "$PORTKEY_DIR/.version-$PORTKEY_VERSION"
 }
 if want portkey; then ensure_portkey || log "portkey: ${SKIPPED[portkey]}"; fi
+if want netty-floor || want vertx-floor; then ensure_floor_jar; fi
 
 RUN_DIR="$WORK/run-runs"
 rm -rf "$RUN_DIR" && mkdir -p "$RUN_DIR"
@@ -170,6 +176,17 @@ start_portkey() {
   LOGF[portkey]="$WORK/portkey.log" PID[portkey]=$LAST_PID PORT[portkey]=$port URL[portkey]="http://127.0.0.1:$port/v1/chat/completions"
 }
 
+start_floor() { # start_floor netty|vertx SIM_PORT ENDPOINT_PATH: bench/floor's proxy of that kind
+  local kind="$1" port json=()
+  port="$(free_port)"
+  [[ "$FLOOR_JSON" == 1 ]] && json=(--json)
+  # shellcheck disable=SC2086
+  start_bg "$kind-floor" "$WORK/$kind-floor.log" java ${JAVA_OPTS:--Xms256m} -jar "$FLOOR_JAR" "$kind" --port "$port" \
+    --upstream "http://127.0.0.1:$2$3" "${json[@]}"
+  LOGF[$kind-floor]="$WORK/$kind-floor.log" PID[$kind-floor]=$LAST_PID PORT[$kind-floor]=$port
+  URL[$kind-floor]="http://127.0.0.1:$port/v1/chat/completions"
+}
+
 # Extra headers per target (Portkey needs its provider and the upstream base URL).
 headers_file() { # headers_file TARGET SIM_PORT ENDPOINT_BASE -> path of a "name: value" file
   local f="$RUN_DIR/headers-$1"
@@ -213,6 +230,8 @@ start_all() {
   want nginx && start_nginx "$SIM_PORT" "$ENDPOINT_PATH"
   want haproxy && start_haproxy "$SIM_PORT" "$ENDPOINT_PATH"
   want portkey && [[ -z "${SKIPPED[portkey]:-}" ]] && start_portkey
+  want netty-floor && start_floor netty "$SIM_PORT" "$ENDPOINT_PATH"
+  want vertx-floor && start_floor vertx "$SIM_PORT" "$ENDPOINT_PATH"
   local t hf code
   for t in $TARGETS; do
     [[ -n "${SKIPPED[$t]:-}" ]] && continue
@@ -366,18 +385,21 @@ node -e '
     benchmark: "run", started_utc: a[1], finished_utc: new Date().toISOString(), jar_commit: a[2],
     pin: a[3], generator_cpu: a[4], server_cpu: a[5], ncpu: +a[6], targets: a[7].split(" "),
     routes: a[8].split("|"), skipped, router_log_warn_error_lines: +a[10],
-    settings: JSON.parse(a[11]), java: a[12], nginx: a[13], haproxy: a[14], node: a[15],
+    settings: JSON.parse(a[11]), floor_json: a[17] === "1", java: a[12], nginx: a[13], haproxy: a[14], node: a[15],
     load_generators: { closed: "wrk -t1", rate: "h2load --h1 --rps", stream: "bench/lib/sse-client.js (node http, keep-alive)" },
     mode_order: [...a[16].split(" ").map((c) => "c" + c), "rate", "stream"], target_order: a[7].split(" ") }, null, 2));
 ' "$RUN_DIR/meta.json" "$START_UTC" "$(jar_commit)" "$BENCH_PIN" "$GEN_CPU" "$SRV_CPU" "$NCPU" "$TARGETS" \
   "$(IFS='|'; echo "${ROUTES[*]}")" "$SKIP_JSON" "$ROUTER_WARN" \
   "{\"concurrency\":\"$CONCURRENCY\",\"duration_s\":$DURATION_S,\"warmup_s\":$WARMUP_S,\"rate\":$RATE,\"rate_clients\":$RATE_CLIENTS,\"rate_s\":$RATE_S,\"reps\":$REPS,\"stream_conc\":$STREAM_CONC,\"stream_s\":$STREAM_S,\"stream_scale\":$STREAM_SCALE,\"stream_max_tokens\":$STREAM_MAX_TOKENS}" \
   "$(java -version 2>&1 | head -1)" "$(nginx -v 2>&1 | head -1 || true)" "$(haproxy -v 2>/dev/null | head -1 || true)" "$(node --version)" \
-  "$CONCURRENCY"
+  "$CONCURRENCY" "$FLOOR_JSON"
 
 echo
 echo "Meridian vs direct vs other proxies  ($START_UTC, jar $(jar_commit | cut -c1-12), pin=$BENCH_PIN: generator cpu $GEN_CPU, servers cpu $SRV_CPU of $NCPU)"
 echo "model $MODEL; routes: ${ROUTES[*]}; non-streaming body $(wc -c <"$BODY") bytes; streaming max_tokens $STREAM_MAX_TOKENS at latency scale $STREAM_SCALE"
+if want netty-floor || want vertx-floor; then
+  echo "floors: bench/floor pass-through proxies ($( [[ "$FLOOR_JSON" == 1 ]] && echo "request body parsed and re-encoded" || echo "bytes forwarded as received"))"
+fi
 for t in "${!SKIPPED[@]}"; do echo "NOT MEASURED: $t: ${SKIPPED[$t]}"; done
 echo
 node "$LIB/report.js" "$RUN_DIR" "$RESULTS/run-$STAMP.json" "$RUN_DIR/meta.json"

@@ -73,6 +73,16 @@ ensure_jar() {
   } > "$JAR.info"
 }
 
+# bench/floor/target/floor.jar: the pass-through proxies run.sh measures as netty-floor and vertx-floor.
+# Built from the working tree's bench/floor (bench code, not the product), when missing or with BENCH_REBUILD=1.
+FLOOR_JAR="$BENCH_DIR/floor/target/floor.jar"
+ensure_floor_jar() {
+  if [[ -f "$FLOOR_JAR" && "${BENCH_REBUILD:-0}" != 1 ]]; then return 0; fi
+  command -v mvn >/dev/null || apt_install mvn maven
+  log "building $FLOOR_JAR"
+  (cd "$BENCH_DIR/floor" && { mvn -q -B -o -DskipTests package >/dev/null 2>&1 || mvn -q -B -DskipTests package >&2; })
+}
+
 jar_commit() { sed -n 2p "$JAR.info" 2>/dev/null || echo unknown; }
 
 # --- processes -----------------------------------------------------------------------------------
