@@ -15,7 +15,7 @@
 #
 # Environment: REPS (3), DURATION_S (10), WARMUP_S (75), RATES ("2000 5000"; RATE=R alone gives
 # "R 5000"), RATE_CLIENTS (50),
-# RATE_S (15), BENCH_PIN (none | split), BENCH_REBUILD (1 = rebuild the jar copy in bench/.work),
+# RATE_S (15), RATE_WARMUP_S (20, at 5,000/s, after the closed-loop warm-up), BENCH_PIN (none | split), BENCH_REBUILD (1 = rebuild the jar copy in bench/.work),
 # BENCH_REF (commit to build, default HEAD), ROUTER_FLAGS (extra router flags, e.g.
 # "--router-instances 2"), BENCH_AUTH (keys: the router checks the demo client key, as in production;
 # open: --auth open), QUIET_MAX_PCT / QUIET_WAIT_S (wait for foreign load to drop).
@@ -117,6 +117,14 @@ measure() {
     "$(vm_hwm_kb "$ROUTER_PID")" $((r1 - r0)) $((g1 - g0)) $((r1 - r0))
   log "  $mode $target rep $rep: $(node -e 'const r=require(process.argv[1]);console.log(`${r.rps.toFixed(0)} req/s p50 ${r.latency_us.p50}µs p99 ${r.latency_us.p99}µs p99.9 ${r.latency_us.p999}µs errors ${JSON.stringify(r.errors)}`)' "$out.run.json")"
 }
+
+# h2load's requests take other branches than wrk's; warm those up too before measuring fixed rates.
+RATE_WARMUP_S="${RATE_WARMUP_S:-20}"
+if ((RATE_WARMUP_S > 0)); then
+  log "warm-up: ${RATE_WARMUP_S}s per target at 5000/s"
+  h2load_rate "$DIRECT_URL" 5000 "$RATE_CLIENTS" "$RATE_WARMUP_S" "$BODY" "$RUN_DIR/warmup-rate-direct.log" -H "x-meridian-router-region: us-east"
+  h2load_rate "$ROUTER_URL" 5000 "$RATE_CLIENTS" "$RATE_WARMUP_S" "$BODY" "$RUN_DIR/warmup-rate-meridian.log" -H "$MERIDIAN_AUTH_HEADER"
+fi
 
 START_UTC="$(date -u +%FT%TZ)"
 for rep in $(seq "$REPS"); do
