@@ -2,6 +2,7 @@ package dev.meridian.bench;
 
 import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.ChatRequestParser;
+import dev.meridian.core.routing.RequestProfile;
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,7 +18,8 @@ import org.openjdk.jmh.annotations.State;
  * {@code ChatRequestParser.parse(body)}: JSON parse plus validation of a chat request, as the router
  * does for every request. Bodies: small (~90 B), medium (the HTTP benchmarks' ~670 B request), large
  * (a 40-turn conversation with a tool, ~25 KB). {@code upstreamBody}: the body the router sends to
- * the provider, with the provider's model name, encoded (once per attempt).
+ * the provider, with the provider's model name, encoded (once per attempt). {@code profile}: the
+ * request's routing profile (size, code, images, tools), read once per request.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,6 +44,11 @@ public class RequestParsingBenchmark {
   @Benchmark
   public ChatRequest parse() {
     return ChatRequestParser.parse(json);
+  }
+
+  @Benchmark
+  public RequestProfile profile() {
+    return RequestProfile.of(parsed);
   }
 
   @Benchmark
