@@ -169,7 +169,7 @@ final class ProxyExchange {
     long attemptTimeout = request.stream() ? deadlines.firstTokenMs() : nonStreamedAttemptMs(endpoint);
     attempt.firstByteTimer = vertx.setTimer(Math.max(1, attemptTimeout), id -> attempt.onFirstByteTimeout(attemptTimeout));
     ctx.upstream()
-        .open(endpoint, request.stream(), requestId)
+        .open(endpoint, request.stream())
         .compose(
             clientRequest -> {
               attempt.clientRequest = clientRequest;
@@ -179,7 +179,7 @@ final class ProxyExchange {
               if (overheadNanos < 0) {
                 overheadNanos = System.nanoTime() - startedNanos;
               }
-              return UpstreamClient.send(clientRequest, body);
+              return UpstreamClient.send(clientRequest, body, requestId);
             })
         .onComplete(attempt::onResponse);
   }

@@ -12,6 +12,9 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sends chat requests to provider endpoints over pooled keep-alive connections. One instance per
@@ -23,8 +26,17 @@ final class UpstreamClient {
   private final ApiKeys apiKeys;
   private final String routerRegion;
   private final long connectTimeoutMs;
-  /** Each endpoint's URL parsed once (what setAbsoluteURI(String) would parse per request). */
-  private final java.util.Map<String, java.net.URL> urls = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Per endpoint URL, the request options of its streamed and of its JSON requests: everything but the
+   * request id is the same for every request to an endpoint, so it is built once (URL parsed, headers
+   * set, the authorization value concatenated) instead of per request. Never changed once built:
+   * Vert.x reads an options object's headers only after a connection is obtained.
+   */
+  private final Map<String, Prepared> streamed = new ConcurrentHashMap<>();
+  private final Map<String, Prepared> notStreamed = new ConcurrentHashMap<>();
+
+  /** Options built for one URL, accept type and provider key (a key change rebuilds them). */
+  private record Prepared(RequestOptions options, String apiKey) {}
 
   UpstreamClient(Vertx vertx, RouterOptions options, ApiKeys apiKeys) {
     this.apiKeys = apiKeys;
@@ -45,47 +57,44 @@ final class UpstreamClient {
 
   /**
    * Opens a request to {@code endpoint}; the returned request has not been sent yet, so the caller can
-   * keep a handle on it (to reset it when the client leaves) before sending.
+   * keep a handle on it (to reset it when the client leaves) before sending with {@link #send}.
    */
-  Future<HttpClientRequest> open(Endpoint endpoint, boolean stream, String requestId) {
+  Future<HttpClientRequest> open(Endpoint endpoint, boolean stream) {
+    String url = endpoint.chatCompletionsUrl();
+    String key = apiKeys.keyFor(endpoint.provider());
+    Map<String, Prepared> cache = stream ? streamed : notStreamed;
+    Prepared prepared = cache.get(url);
+    if (prepared == null || !Objects.equals(prepared.apiKey(), key)) {
+      prepared = new Prepared(prepare(url, stream, key), key);
+      if (cache.size() < 100_000) {
+        cache.put(url, prepared);
+      }
+    }
+    return client.request(prepared.options());
+  }
+
+  private RequestOptions prepare(String url, boolean stream, String key) {
     RequestOptions request =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
             .setConnectTimeout(connectTimeoutMs)
             .putHeader("content-type", "application/json")
             .putHeader("accept", stream ? "text/event-stream" : "application/json")
-            .putHeader(MeridianHeaders.ROUTER_REGION, routerRegion)
-            .putHeader(MeridianHeaders.REQUEST_ID, requestId);
-    java.net.URL url = urlOf(endpoint.chatCompletionsUrl());
-    if (url != null) {
-      request.setAbsoluteURI(url);
-    } else {
-      request.setAbsoluteURI(endpoint.chatCompletionsUrl());
+            .putHeader(MeridianHeaders.ROUTER_REGION, routerRegion);
+    try {
+      request.setAbsoluteURI(new java.net.URL(url));
+    } catch (java.net.MalformedURLException e) {
+      request.setAbsoluteURI(url); // reports what is wrong with it
     }
-    String key = apiKeys.keyFor(endpoint.provider());
     if (key != null) {
       request.putHeader("authorization", "Bearer " + key);
     }
-    return client.request(request);
+    return request;
   }
 
-  /** The parsed URL, or null when it does not parse (setAbsoluteURI(String) then reports it). */
-  private java.net.URL urlOf(String text) {
-    java.net.URL url = urls.get(text);
-    if (url == null) {
-      try {
-        url = new java.net.URL(text);
-      } catch (java.net.MalformedURLException e) {
-        return null;
-      }
-      if (urls.size() < 100_000) {
-        urls.put(text, url);
-      }
-    }
-    return url;
-  }
-
-  static Future<io.vertx.core.http.HttpClientResponse> send(HttpClientRequest request, Buffer body) {
+  /** Sends the opened request with its body and this exchange's request id. */
+  static Future<io.vertx.core.http.HttpClientResponse> send(HttpClientRequest request, Buffer body, String requestId) {
+    request.putHeader(MeridianHeaders.REQUEST_ID, requestId);
     return request.send(body);
   }
 

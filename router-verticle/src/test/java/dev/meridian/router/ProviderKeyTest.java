@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.core.catalog.ApiKeys;
 import dev.meridian.simulator.SimulatorOptions;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The provider key from the environment is sent upstream and never comes back to the client. */
 class ProviderKeyTest extends RouterTestBase {
   static final String SECRET = "sk-planted-secret-0123456789";
+  /** What DEEPSEEK_API_KEY holds now; a test may change it between requests. */
+  private final AtomicReference<String> deepseekKey = new AtomicReference<>(SECRET);
 
   @Override
   SimulatorOptions simulatorOptions() {
@@ -19,7 +21,22 @@ class ProviderKeyTest extends RouterTestBase {
   @Override
   ApiKeys apiKeys() {
     // Only DeepSeek's variable is set: its endpoints accept the request, Qwen's answer 401.
-    return ApiKeys.of(Map.of("DEEPSEEK_API_KEY", SECRET));
+    return new ApiKeys(name -> name.equals("DEEPSEEK_API_KEY") ? deepseekKey.get() : null);
+  }
+
+  @Test
+  void aChangedKeyIsTheOneSentNext() throws Exception {
+    // The upstream request's options are built once per endpoint; a new key must not wait for a restart.
+    observe("deepseek-v4-flash", "us-east", 100);
+    assertThat(post("/v1/chat/completions", chat("deepseek-v4-flash", false).encode()).status()).isEqualTo(200);
+
+    deepseekKey.set("sk-rotated-away-9876543210");
+    Reply withOldKeyGone = post("/v1/chat/completions", chat("deepseek-v4-flash", false).encode());
+    assertThat(withOldKeyGone.status()).isEqualTo(502);
+    assertThat(withOldKeyGone.json().getJsonObject("error").getString("message")).contains("HTTP 401");
+
+    deepseekKey.set(SECRET);
+    assertThat(post("/v1/chat/completions", chat("deepseek-v4-flash", false).encode()).status()).isEqualTo(200);
   }
 
   @Test
