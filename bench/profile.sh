@@ -40,7 +40,7 @@ if [[ ! -f "$AP_LIB" ]]; then
   log "fetching tools.profiler:async-profiler:$AP_VERSION (Maven Central)"
   mvn -q -B dependency:get -Dartifact="tools.profiler:async-profiler:$AP_VERSION" >&2
   mkdir -p "$AP_DIR"
-  (cd "$AP_DIR" && unzip -o -q "$HOME/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-profiler-$AP_VERSION.jar")
+  (cd "$AP_DIR" && jar xf "$HOME/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-profiler-$AP_VERSION.jar")
 fi
 # Kernel frames need perf events; without them async-profiler still samples Java (and says so).
 [[ "$(cat /proc/sys/kernel/perf_event_paranoid 2>/dev/null || echo 2)" -le 1 ]] || \
