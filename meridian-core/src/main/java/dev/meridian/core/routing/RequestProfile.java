@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * What routing needs to know about a request's content, read once from the body: size, depth, and
@@ -67,23 +68,47 @@ public final class RequestProfile {
   public static RequestProfile of(ChatRequest request) {
     JsonObject body = request.body();
     JsonArray messages = body.getJsonArray("messages", NO_MESSAGES);
-    long characters = 0;
+    Counts counts = new Counts();
+    boolean images = forEachText(messages, counts);
+    Object tools = body.getValue("tools");
+    Object functions = body.getValue("functions");
+    boolean hasTools = (tools instanceof JsonArray t && !t.isEmpty()) || (functions instanceof JsonArray f && !f.isEmpty());
+    return new RequestProfile(
+        messages.size(), Usage.estimateTokens(counts.characters), counts.codeBlocks, images, hasTools,
+        request.maxTokens(), messages, null);
+  }
+
+  /** Characters, and code fences within the text's cut, counted without building the text. */
+  private static final class Counts implements Consumer<String> {
+    long characters;
+    /** The length text() will have so far: each part cut to what is left of MAX_TEXT, plus a newline. */
+    int textLength;
+    boolean codeBlocks;
+
+    @Override
+    public void accept(String s) {
+      characters += s.length();
+      if (textLength < MAX_TEXT) {
+        int kept = Math.min(s.length(), MAX_TEXT - textLength);
+        codeBlocks |= hasCodeFence(s, kept);
+        textLength += kept + 1;
+      }
+    }
+  }
+
+  /**
+   * Hands each text of the messages to {@code text} in order: string contents, and the text parts of
+   * multi-part contents. Returns whether any part was an image.
+   */
+  private static boolean forEachText(JsonArray messages, Consumer<String> text) {
     boolean images = false;
-    // The same cut as text(): code counts only where it falls inside the first MAX_TEXT characters.
-    int textLength = 0;
-    boolean codeBlocks = false;
     for (int i = 0; i < messages.size(); i++) {
-      Object message = messages.getValue(i);
-      if (!(message instanceof JsonObject m)) {
+      if (!(messages.getValue(i) instanceof JsonObject m)) {
         continue;
       }
       Object content = m.getValue("content");
       if (content instanceof String s) {
-        characters += s.length();
-        if (textLength < MAX_TEXT) {
-          codeBlocks |= hasCodeFence(s, MAX_TEXT - textLength);
-          textLength += Math.min(s.length(), MAX_TEXT - textLength) + 1;
-        }
+        text.accept(s);
       } else if (content instanceof JsonArray parts) {
         for (int p = 0; p < parts.size(); p++) {
           if (!(parts.getValue(p) instanceof JsonObject part)) {
@@ -94,20 +119,12 @@ public final class RequestProfile {
           if (type.equals("image_url") || type.equals("input_image") || type.equals("image")) {
             images = true;
           } else if (part.getValue("text") instanceof String s) {
-            characters += s.length();
-            if (textLength < MAX_TEXT) {
-              codeBlocks |= hasCodeFence(s, MAX_TEXT - textLength);
-              textLength += Math.min(s.length(), MAX_TEXT - textLength) + 1;
-            }
+            text.accept(s);
           }
         }
       }
     }
-    Object tools = body.getValue("tools");
-    Object functions = body.getValue("functions");
-    boolean hasTools = (tools instanceof JsonArray t && !t.isEmpty()) || (functions instanceof JsonArray f && !f.isEmpty());
-    return new RequestProfile(
-        messages.size(), Usage.estimateTokens(characters), codeBlocks, images, hasTools, request.maxTokens(), messages, null);
+    return images;
   }
 
   /** Whether a ``` fence lies wholly within the first {@code limit} characters of {@code s}. */
@@ -154,26 +171,7 @@ public final class RequestProfile {
 
   private static String textOf(JsonArray messages) {
     StringBuilder text = new StringBuilder();
-    for (int i = 0; i < messages.size(); i++) {
-      if (!(messages.getValue(i) instanceof JsonObject m)) {
-        continue;
-      }
-      Object content = m.getValue("content");
-      if (content instanceof String s) {
-        append(text, s);
-      } else if (content instanceof JsonArray parts) {
-        for (int p = 0; p < parts.size(); p++) {
-          if (!(parts.getValue(p) instanceof JsonObject part)) {
-            continue;
-          }
-          String type = part.getValue("type") instanceof String t ? t : "";
-          boolean image = type.equals("image_url") || type.equals("input_image") || type.equals("image");
-          if (!image && part.getValue("text") instanceof String s) {
-            append(text, s);
-          }
-        }
-      }
-    }
+    forEachText(messages, s -> append(text, s));
     return text.toString().toLowerCase(Locale.ROOT);
   }
 
