@@ -10,7 +10,7 @@
 #
 # Environment: PROFILE_TARGET (meridian | vertx-floor | netty-floor), PROFILE_LOAD (closed | rate),
 # CONNS (16), RATE (5000), RATE_CLIENTS (50), WARMUP_S (75), PROFILE_S (15), INTERVAL (200us),
-# EVENT (cpu; or alloc, wall), BENCH_REF / BENCH_REBUILD (which commit's jar).
+# EVENT (cpu; or alloc, wall), AP_OPTS (more async-profiler options, e.g. ",threads"), BENCH_REF / BENCH_REBUILD (which commit's jar).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 trap cleanup EXIT
@@ -87,7 +87,7 @@ STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="$RESULTS/profile-$TARGET-$LOAD-$STAMP.collapsed"
 log "profiling $TARGET (pid $PID_): $EVENT every $INTERVAL for ${PROFILE_S}s under $LOAD load"
 # The options are quoted once more: jcmd would otherwise read "start,event=..." as a name=value pair.
-jcmd "$PID_" JVMTI.agent_load "$AP_LIB" "\"start,event=$EVENT,interval=$INTERVAL,cstack=vm\"" >/dev/null
+jcmd "$PID_" JVMTI.agent_load "$AP_LIB" "\"start,event=$EVENT,interval=$INTERVAL,cstack=vm${AP_OPTS:-}\"" >/dev/null
 t0=$(cpu_ticks "$PID_")
 if [[ "$LOAD" == rate ]]; then
   h2load_rate "$URL_" "$RATE" "$RATE_CLIENTS" "$PROFILE_S" "$BODY" "$WORK/profile-h2.log" -H "$(cat "$HDRS")"

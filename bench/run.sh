@@ -26,7 +26,7 @@
 # DURATION_S (10), WARMUP_S (75), RATE (1000; 0 = skip), RATE_CLIENTS (50), RATE_S (10),
 # RATE_WARMUP_S (20: an unmeasured fixed-rate run per target before the first measured one), REPS (1),
 # STREAM_CONC (16), STREAM_WARMUP_S (20), STREAM_S (15), STREAM_SCALE (0.1), STREAM_MAX_TOKENS (100), SKIP_STREAM (0),
-# BENCH_PIN (none | split), BENCH_REF / BENCH_REBUILD (which commit's jar), QUIET_MAX_PCT,
+# BENCH_PIN (none | split | proxy: the proxy alone on CPU 0, generator and simulator on the rest), BENCH_REF / BENCH_REBUILD (which commit's jar), QUIET_MAX_PCT,
 # QUIET_WAIT_S (wait for foreign load to drop before each measurement).
 # Writes bench/results/run-<time>.json and bench/results/run-latest.json.
 set -euo pipefail
@@ -107,7 +107,7 @@ start_nginx() { # start_nginx SIM_PORT ENDPOINT_PATH
   # HTTP/1.1, no buffering (so SSE passes through as it comes), no access log (Meridian keeps
   # none per request either).
   cat >"$dir/nginx.conf" <<EOF
-worker_processes auto;
+worker_processes $PROXY_NCPU;
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
 events { worker_connections 4096; }
@@ -147,7 +147,7 @@ start_haproxy() { # start_haproxy SIM_PORT ENDPOINT_PATH
   mkdir -p "$dir"
   cat >"$dir/haproxy.cfg" <<EOF
 global
-  nbthread $NCPU
+  nbthread $PROXY_NCPU
   maxconn 4000
 defaults
   mode http
@@ -407,7 +407,7 @@ node -e '
   "$CONCURRENCY" "$FLOOR_JSON"
 
 echo
-echo "Meridian vs direct vs other proxies  ($START_UTC, jar $(jar_commit | cut -c1-12), pin=$BENCH_PIN: generator cpu $GEN_CPU, servers cpu $SRV_CPU of $NCPU)"
+echo "Meridian vs direct vs other proxies  ($START_UTC, jar $(jar_commit | cut -c1-12), pin=$BENCH_PIN: generator cpu $GEN_CPU, proxies cpu $SRV_CPU, simulator cpu $UPSTREAM_CPU of $NCPU)"
 echo "model $MODEL; routes: ${ROUTES[*]}; non-streaming body $(wc -c <"$BODY") bytes; streaming max_tokens $STREAM_MAX_TOKENS at latency scale $STREAM_SCALE"
 if want netty-floor || want vertx-floor; then
   echo "floors: bench/floor pass-through proxies ($( [[ "$FLOOR_JSON" == 1 ]] && echo "request body parsed and re-encoded" || echo "bytes forwarded as received"))"

@@ -13,17 +13,30 @@ mkdir -p "$WORK" "$RESULTS"
 # (the JVMs see every core, so the router runs its default one instance per core). split: load
 # generator on CPU $GEN_CPU, every server on CPU $SRV_CPU (the JVMs then see one CPU; with router and
 # simulator on one core their ping-pong serialises and throughput collapses: see docs/performance.md).
+# proxy: the proxy under test alone on CPU $SRV_CPU (0), the generator and the simulator (and, for
+# "direct", nothing else) on the other core(s), so a proxy's latency is not its wait behind the
+# generator or the upstream for a core: a router pod has cores of its own in production.
 BENCH_PIN="${BENCH_PIN:-none}"
 NCPU="$(nproc)"
 if [[ "$BENCH_PIN" == split && "$NCPU" -ge 2 ]]; then
   GEN_CPU="${GEN_CPU:-$((NCPU - 1))}"
   SRV_CPU="${SRV_CPU:-0-$((NCPU - 2))}"
-  GEN_PIN=(taskset -c "$GEN_CPU")
-  SRV_PIN=(taskset -c "$SRV_CPU")
+  UPSTREAM_CPU="$SRV_CPU"
+elif [[ "$BENCH_PIN" == proxy && "$NCPU" -ge 2 ]]; then
+  SRV_CPU="${SRV_CPU:-0}"
+  GEN_CPU="${GEN_CPU:-1-$((NCPU - 1))}"
+  UPSTREAM_CPU="$GEN_CPU"
 else
   BENCH_PIN=none
-  GEN_CPU="any"; SRV_CPU="any"
-  GEN_PIN=(); SRV_PIN=()
+  GEN_CPU="any"; SRV_CPU="any"; UPSTREAM_CPU="any"
+fi
+if [[ "$BENCH_PIN" == none ]]; then
+  GEN_PIN=(); SRV_PIN=(); UPSTREAM_PIN=()
+  PROXY_NCPU="$NCPU"
+else
+  GEN_PIN=(taskset -c "$GEN_CPU"); SRV_PIN=(taskset -c "$SRV_CPU"); UPSTREAM_PIN=(taskset -c "$UPSTREAM_CPU")
+  # How many CPUs the proxies get: nginx's and haproxy's worker counts follow it.
+  PROXY_NCPU="$(taskset -c "$SRV_CPU" nproc)"
 fi
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -129,11 +142,14 @@ start_bg() {
   log "started $name (pid $LAST_PID, cpu $SRV_CPU)"
 }
 
-start_simulator() { # start_simulator PORT LATENCY_SCALE
+start_simulator() { # start_simulator PORT LATENCY_SCALE: on the upstream's CPUs (BENCH_PIN)
+  local proxy_pin=("${SRV_PIN[@]}") proxy_cpu="$SRV_CPU"
+  SRV_PIN=("${UPSTREAM_PIN[@]}"); SRV_CPU="$UPSTREAM_CPU"
   # shellcheck disable=SC2086
   start_bg simulator "$WORK/simulator.log" java "${HZ_OPENS[@]}" ${JAVA_OPTS:--Xms256m} -jar "$JAR" \
     simulator --port "$1" --latency-scale "$2"
   SIM_PID=$LAST_PID
+  SRV_PIN=("${proxy_pin[@]}"); SRV_CPU="$proxy_cpu"
 }
 
 # Benchmarks authenticate like clients do (the public demo key), so the key check counts in the overhead.
@@ -226,6 +242,9 @@ wrk_run() {
 h2load_rate() {
   local url="$1" rps="$2" clients="$3" secs="$4" body="$5" outlog="$6"; shift 6
   local per=$((rps / clients)) n=$((rps * secs)) stagger=$(((rps + 999) / 1000))
+  # h2load appends to an existing log file: a second run into the same file would be summarised
+  # together with the first.
+  rm -f "$outlog"
   "${GEN_PIN[@]}" h2load --h1 -t 1 -c "$clients" --rps "$per" -r "$stagger" --rate-period=1ms -n "$n" -d "$body" \
     -H 'content-type: application/json' "$@" --log-file "$outlog" "$url" >"$outlog.txt" 2>&1 \
     || { cat "$outlog.txt" >&2; die "h2load failed"; }
