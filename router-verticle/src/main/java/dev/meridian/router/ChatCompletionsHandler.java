@@ -90,7 +90,7 @@ final class ChatCompletionsHandler {
     long startedNanos = System.nanoTime();
     String requestId = requestId(http.getHeader(MeridianHeaders.REQUEST_ID));
     io.vertx.core.http.HttpServerResponse response = http.response();
-    response.putHeader(MeridianHeaders.REQUEST_ID, requestId);
+    response.putHeader(HeaderNames.of(MeridianHeaders.REQUEST_ID), requestId);
     ChatRequest request = ChatRequestParser.parse(body.toString());
     if (client != null) {
       request = applyKeyRules(client, request);
@@ -214,7 +214,7 @@ final class ChatCompletionsHandler {
         profile.estimatedPromptTokens() + (request.maxTokens() == null ? 0 : request.maxTokens());
     Admission admission = access.limiter().admit(client, estimatedTokens, nowMs);
     for (java.util.Map.Entry<String, String> header : admission.headers().entrySet()) {
-      response.putHeader(header.getKey(), header.getValue());
+      response.putHeader(HeaderNames.of(header.getKey()), header.getValue());
     }
     if (!admission.allowed()) {
       // The client's own limit, not a provider's: an SLO must not count it (outcome client_error).

@@ -18,6 +18,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -208,10 +209,10 @@ final class ProxyExchange {
   }
 
   private void putCostHeaders(io.vertx.core.MultiMap headers) {
-    headers.set(COST_HEADER, FixedDecimal.eightPlaces(costDollars));
-    headers.set(PROMPT_TOKENS_HEADER, Long.toString(usage.promptTokens()));
-    headers.set(COMPLETION_TOKENS_HEADER, Long.toString(usage.completionTokens()));
-    headers.set(USAGE_SOURCE_HEADER, usage.estimated() ? "estimated" : "provider");
+    headers.set(HeaderNames.of(COST_HEADER), FixedDecimal.eightPlaces(costDollars));
+    headers.set(HeaderNames.of(PROMPT_TOKENS_HEADER), Long.toString(usage.promptTokens()));
+    headers.set(HeaderNames.of(COMPLETION_TOKENS_HEADER), Long.toString(usage.completionTokens()));
+    headers.set(HeaderNames.of(USAGE_SOURCE_HEADER), usage.estimated() ? "estimated" : "provider");
   }
 
   /**
@@ -367,7 +368,7 @@ final class ProxyExchange {
     }
     firstByteNanos = System.nanoTime() - startedNanos;
     response.setStatusCode(200);
-    response.putHeader("content-type", contentType);
+    response.putHeader(HttpHeaders.CONTENT_TYPE, contentType);
     if (hedged) {
       response.putHeader("x-meridian-hedge", attempt.hedge ? "hedge_won" : "primary_won");
     }

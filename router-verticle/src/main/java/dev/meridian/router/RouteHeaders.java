@@ -10,15 +10,15 @@ final class RouteHeaders {
 
   static void apply(
       HttpServerResponse response, Endpoint endpoint, int attempts, String reason, String requestId) {
-    response.putHeader(MeridianHeaders.REQUEST_ID, requestId);
-    response.putHeader(MeridianHeaders.ATTEMPTS, Integer.toString(attempts));
+    response.putHeader(HeaderNames.of(MeridianHeaders.REQUEST_ID), requestId);
+    response.putHeader(HeaderNames.of(MeridianHeaders.ATTEMPTS), Integer.toString(attempts));
     if (reason != null) {
-      response.putHeader(MeridianHeaders.ROUTE_REASON, reason);
+      response.putHeader(HeaderNames.of(MeridianHeaders.ROUTE_REASON), reason);
     }
     if (endpoint != null) {
-      response.putHeader(MeridianHeaders.ROUTE_MODEL, endpoint.model().id());
-      response.putHeader(MeridianHeaders.ROUTE_PROVIDER, endpoint.provider().id());
-      response.putHeader(MeridianHeaders.ROUTE_REGION, endpoint.region());
+      response.putHeader(HeaderNames.of(MeridianHeaders.ROUTE_MODEL), endpoint.model().id());
+      response.putHeader(HeaderNames.of(MeridianHeaders.ROUTE_PROVIDER), endpoint.provider().id());
+      response.putHeader(HeaderNames.of(MeridianHeaders.ROUTE_REGION), endpoint.region());
     }
   }
 }
