@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # JMH micro-benchmarks of the request path's pure code: route selection (default catalog and 100 to
 # 10,000 synthetic endpoints), ChatRequestParser.parse, health-snapshot updates, client-key checks and
-# SSE chunk forwarding (SseUsageFilter), in ns/op with bytes allocated per op (-prof gc).
+# SSE chunk forwarding (SseUsageFilter) and response header encoding (String against ASCII names), in
+# ns/op with bytes allocated per op (-prof gc).
 #
 #   bench/jmh.sh                       # short run: -wi 2 -i 3 -f 1, 1 s iterations (~3 minutes)
 #   bench/jmh.sh RouteSelection        # only benchmarks matching a regex; extra JMH flags pass through

@@ -13,8 +13,8 @@ mkdir -p "$WORK" "$RESULTS"
 # (the JVMs see every core, so the router runs its default one instance per core). split: load
 # generator on CPU $GEN_CPU, every server on CPU $SRV_CPU (the JVMs then see one CPU; with router and
 # simulator on one core their ping-pong serialises and throughput collapses: see docs/performance.md).
-# proxy: the proxy under test alone on CPU $SRV_CPU (0), the generator and the simulator (and, for
-# "direct", nothing else) on the other core(s), so a proxy's latency is not its wait behind the
+# proxy: the proxy under test alone on CPU $SRV_CPU (0), the generator and the simulator on the
+# other core(s) (UPSTREAM_CPU moves the simulator), so a proxy's latency is not its wait behind the
 # generator or the upstream for a core: a router pod has cores of its own in production.
 BENCH_PIN="${BENCH_PIN:-none}"
 NCPU="$(nproc)"
@@ -24,8 +24,9 @@ if [[ "$BENCH_PIN" == split && "$NCPU" -ge 2 ]]; then
   UPSTREAM_CPU="$SRV_CPU"
 elif [[ "$BENCH_PIN" == proxy && "$NCPU" -ge 2 ]]; then
   SRV_CPU="${SRV_CPU:-0}"
-  GEN_CPU="${GEN_CPU:-1-$((NCPU - 1))}"
-  UPSTREAM_CPU="$GEN_CPU"
+  if [[ "$NCPU" -eq 2 ]]; then GEN_CPU="${GEN_CPU:-1}"; else GEN_CPU="${GEN_CPU:-1-$((NCPU - 1))}"; fi
+  # On a larger host give the simulator cores of its own too, e.g. SRV_CPU=0-1 UPSTREAM_CPU=2 GEN_CPU=3.
+  UPSTREAM_CPU="${UPSTREAM_CPU:-$GEN_CPU}"
 else
   BENCH_PIN=none
   GEN_CPU="any"; SRV_CPU="any"; UPSTREAM_CPU="any"

@@ -22,8 +22,9 @@ public final class KeyHash {
   private KeyHash() {}
 
   /**
-   * One digest per thread, kept: every authenticated request hashes its key, and looking the algorithm
-   * up in the security providers cost more than the hash itself. {@code digest()} resets it for reuse.
+   * One digest per thread, kept: every authenticated request hashes its key, and getting a new digest
+   * looks the algorithm up in the security providers and allocates its state each time. {@code
+   * digest()} resets it for reuse.
    */
   private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(KeyHash::newSha256);
 
