@@ -32,10 +32,10 @@ else
   GEN_CPU="any"; SRV_CPU="any"; UPSTREAM_CPU="any"
 fi
 if [[ "$BENCH_PIN" == none ]]; then
-  GEN_PIN=(); SRV_PIN=(); UPSTREAM_PIN=()
+  GEN_PIN=()
   PROXY_NCPU="$NCPU"
 else
-  GEN_PIN=(taskset -c "$GEN_CPU"); SRV_PIN=(taskset -c "$SRV_CPU"); UPSTREAM_PIN=(taskset -c "$UPSTREAM_CPU")
+  GEN_PIN=(taskset -c "$GEN_CPU")
   # How many CPUs the proxies get: nginx's and haproxy's worker counts follow it.
   PROXY_NCPU="$(taskset -c "$SRV_CPU" nproc)"
 fi
@@ -134,23 +134,24 @@ HZ_OPENS=(--add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNN
   --add-opens java.management/sun.management=ALL-UNNAMED
   --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED)
 
-# start_bg NAME LOGFILE CMD...: starts CMD pinned to the server CPUs; sets LAST_PID.
-start_bg() {
-  local name="$1" logf="$2"; shift 2
-  "${SRV_PIN[@]}" "$@" >"$logf" 2>&1 &
+# start_bg NAME LOGFILE CMD...: starts CMD on the proxies' CPUs ($SRV_CPU); sets LAST_PID.
+start_bg() { start_on "$SRV_CPU" "$@"; }
+
+# start_on CPUS NAME LOGFILE CMD...: starts CMD pinned to CPUS (a taskset list; "any": not pinned).
+start_on() {
+  local cpus="$1" name="$2" logf="$3" pin=(); shift 3
+  [[ "$cpus" != any ]] && pin=(taskset -c "$cpus")
+  "${pin[@]}" "$@" >"$logf" 2>&1 &
   LAST_PID=$!
   STARTED_PIDS+=("$LAST_PID")
-  log "started $name (pid $LAST_PID, cpu $SRV_CPU)"
+  log "started $name (pid $LAST_PID, cpu $cpus)"
 }
 
 start_simulator() { # start_simulator PORT LATENCY_SCALE: on the upstream's CPUs (BENCH_PIN)
-  local proxy_pin=("${SRV_PIN[@]}") proxy_cpu="$SRV_CPU"
-  SRV_PIN=("${UPSTREAM_PIN[@]}"); SRV_CPU="$UPSTREAM_CPU"
   # shellcheck disable=SC2086
-  start_bg simulator "$WORK/simulator.log" java "${HZ_OPENS[@]}" ${JAVA_OPTS:--Xms256m} -jar "$JAR" \
+  start_on "$UPSTREAM_CPU" simulator "$WORK/simulator.log" java "${HZ_OPENS[@]}" ${JAVA_OPTS:--Xms256m} -jar "$JAR" \
     simulator --port "$1" --latency-scale "$2"
   SIM_PID=$LAST_PID
-  SRV_PIN=("${proxy_pin[@]}"); SRV_CPU="$proxy_cpu"
 }
 
 # Benchmarks authenticate like clients do (the public demo key), so the key check counts in the overhead.

@@ -90,7 +90,7 @@ final class ChatCompletionsHandler {
     long startedNanos = System.nanoTime();
     String requestId = requestId(http.getHeader(MeridianHeaders.REQUEST_ID));
     io.vertx.core.http.HttpServerResponse response = http.response();
-    response.putHeader(HeaderNames.of(MeridianHeaders.REQUEST_ID), requestId);
+    response.putHeader(RouteHeaders.REQUEST_ID, requestId);
     ChatRequest request = ChatRequestParser.parse(body.toString());
     if (client != null) {
       request = applyKeyRules(client, request);

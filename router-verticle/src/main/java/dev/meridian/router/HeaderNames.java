@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Response header names as Netty ASCII strings, made once per name. Set by a {@code String}, a name is
  * hashed and encoded again on every response; the ASCII form carries its hash and its bytes, and about
- * a dozen names are set on each answer.
+ * a dozen names are set on each answer. Fixed names are looked up once into static fields by the
+ * classes that set them; the lookup per response is for names the limiter hands over with its values.
  */
 final class HeaderNames {
   /** Names come from Meridian's own constants, never from a request; the bound is a guard only. */

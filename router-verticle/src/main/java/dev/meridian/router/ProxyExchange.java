@@ -46,6 +46,10 @@ final class ProxyExchange {
   static final String COMPLETION_TOKENS_HEADER = "x-meridian-completion-tokens";
   /** {@code provider} when the provider reported usage, {@code estimated} when Meridian counted. */
   static final String USAGE_SOURCE_HEADER = "x-meridian-usage-source";
+  private static final CharSequence COST_NAME = HeaderNames.of(COST_HEADER);
+  private static final CharSequence PROMPT_TOKENS_NAME = HeaderNames.of(PROMPT_TOKENS_HEADER);
+  private static final CharSequence COMPLETION_TOKENS_NAME = HeaderNames.of(COMPLETION_TOKENS_HEADER);
+  private static final CharSequence USAGE_SOURCE_NAME = HeaderNames.of(USAGE_SOURCE_HEADER);
 
   /** Per-request collaborators that do not change between requests. */
   record Context(
@@ -209,10 +213,10 @@ final class ProxyExchange {
   }
 
   private void putCostHeaders(io.vertx.core.MultiMap headers) {
-    headers.set(HeaderNames.of(COST_HEADER), FixedDecimal.eightPlaces(costDollars));
-    headers.set(HeaderNames.of(PROMPT_TOKENS_HEADER), Long.toString(usage.promptTokens()));
-    headers.set(HeaderNames.of(COMPLETION_TOKENS_HEADER), Long.toString(usage.completionTokens()));
-    headers.set(HeaderNames.of(USAGE_SOURCE_HEADER), usage.estimated() ? "estimated" : "provider");
+    headers.set(COST_NAME, FixedDecimal.eightPlaces(costDollars));
+    headers.set(PROMPT_TOKENS_NAME, Long.toString(usage.promptTokens()));
+    headers.set(COMPLETION_TOKENS_NAME, Long.toString(usage.completionTokens()));
+    headers.set(USAGE_SOURCE_NAME, usage.estimated() ? "estimated" : "provider");
   }
 
   /**
