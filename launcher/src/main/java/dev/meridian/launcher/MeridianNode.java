@@ -293,9 +293,9 @@ public final class MeridianNode {
                 .setMaxBlockMs(config.maxBlockMs())
                 .setRetryBudgetRatio(config.retryBudgetRatio())
                 .setHedgeByDefault(config.hedgeByDefault()));
-    RouterMetrics metrics = new RouterMetrics(registry, routed);
+    RouterMetrics metrics = new RouterMetrics(registry, rules::catalog);
     resilience.addListener(metrics);
-    NodeMetrics.bind(vertx, registry, routed, healthState, policy, config.region());
+    NodeMetrics.bind(vertx, registry, rules::catalog, healthState, policy, config.region());
     ExchangeListener measured = record -> {
       metrics.onExchange(record);
       listener.onExchange(record);

@@ -29,8 +29,13 @@ final class NodeMetrics {
 
   private NodeMetrics() {}
 
+  /**
+   * @param catalog the catalog in force, read again after each reload: series of endpoints and regions
+   *     a reload adds are registered within a second of it
+   */
   static void bind(
-      Vertx vertx, MeterRegistry registry, Catalog catalog, HealthState health, HealthPolicy policy, String region) {
+      Vertx vertx, MeterRegistry registry, java.util.function.Supplier<Catalog> catalog, HealthState health,
+      HealthPolicy policy, String region) {
     AtomicLong lastSuccessEpochSeconds = new AtomicLong();
     Gauge.builder("meridian.probe.last.success.timestamp.seconds", lastSuccessEpochSeconds, AtomicLong::get)
         .description("Unix time of this node's last successful probe")
@@ -61,7 +66,21 @@ final class NodeMetrics {
       probeCost.increment(result.getDouble("costDollars", 0.0));
     });
 
-    for (Endpoint endpoint : catalog.endpoints()) {
+    Catalog[] followed = {catalog.get()};
+    registerEndpoints(registry, followed[0], catalog, health, policy, region);
+    vertx.setPeriodic(1_000, id -> {
+      Catalog now = catalog.get();
+      if (now != followed[0]) {
+        followed[0] = now;
+        registerEndpoints(registry, now, catalog, health, policy, region);
+      }
+    });
+  }
+
+  /** Gauges for every endpoint and region of {@code current}; those already registered stay as they are. */
+  private static void registerEndpoints(MeterRegistry registry, Catalog current, java.util.function.Supplier<Catalog> catalog,
+      HealthState health, HealthPolicy policy, String region) {
+    for (Endpoint endpoint : current.endpoints()) {
       String model = endpoint.model().id();
       String endpointRegion = endpoint.region();
       Gauge.builder("meridian.endpoint.healthy", () -> {
@@ -72,12 +91,12 @@ final class NodeMetrics {
           .tags("observer_region", region, "model", model, "endpoint_region", endpointRegion)
           .register(registry);
     }
-    for (var target : catalog.regions()) {
+    for (var target : current.regions()) {
       String targetRegion = target.id();
       Gauge.builder("meridian.region.healthy.endpoints", () -> {
             long now = System.currentTimeMillis();
             int healthy = 0;
-            for (Endpoint endpoint : catalog.endpoints()) {
+            for (Endpoint endpoint : catalog.get().endpoints()) {
               if (!endpoint.region().equals(targetRegion)) {
                 continue;
               }

@@ -23,10 +23,14 @@ final class ErrorResponder {
 
   /** Writes {@code error} unless the response has already started; then there is nothing to add. */
   static void send(HttpServerResponse response, OpenAiError error) {
+    send(response, error, error.toJson().toBuffer());
+  }
+
+  /** Writes {@code error}'s status with a body in a surface's own error shape. */
+  static void send(HttpServerResponse response, OpenAiError error, Buffer body) {
     if (response.headWritten() || response.ended() || response.closed()) {
       return;
     }
-    Buffer body = error.toJson().toBuffer();
     response
         .setStatusCode(error.status())
         .putHeader("content-type", "application/json")

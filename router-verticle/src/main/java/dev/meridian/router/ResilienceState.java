@@ -1,11 +1,9 @@
 package dev.meridian.router;
 
 import dev.meridian.core.catalog.Endpoint;
+import dev.meridian.core.failover.BreakerStateMachine;
 import dev.meridian.core.routing.BlockEvent;
 import dev.meridian.core.routing.EndpointBlocklist;
-import dev.meridian.core.routing.FailureRateWindow;
-import io.vertx.circuitbreaker.CircuitBreaker;
-import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -109,40 +107,36 @@ public final class ResilienceState {
   }
 
   private EndpointBreaker createBreaker(Endpoint endpoint) {
-    CircuitBreaker breaker =
-        CircuitBreaker.create(
-            "endpoint:" + endpoint.id(),
-            vertx,
-            new CircuitBreakerOptions()
-                .setMaxFailures(options.getBreakerMaxFailures())
-                .setFailuresRollingWindow(options.getBreakerFailuresWindowMs())
-                // Attempts have their own deadlines (first byte, idle, request); the breaker must not add one.
-                .setTimeout(-1)
-                .setResetTimeout(options.getBreakerCoolDownMs())
-                .setFallbackOnFailure(false));
-    EndpointBreaker wrapped =
-        new EndpointBreaker(
-            endpoint,
-            breaker,
-            new FailureRateWindow(options.getBreakerRateWindow(), options.getBreakerRateMinimumCalls()),
+    BreakerStateMachine.Options thresholds =
+        new BreakerStateMachine.Options(
+            options.getBreakerMaxFailures(),
+            options.getBreakerFailuresWindowMs(),
+            options.getBreakerCoolDownMs(),
+            options.getBreakerRateWindow(),
+            options.getBreakerRateMinimumCalls(),
             options.getBreakerFailureRate());
-    breaker.openHandler(
-        v -> {
-          LOG.warn("breaker for {} opened: out of routing for {} ms", endpoint.id(), options.getBreakerCoolDownMs());
-          block(endpoint.id(), wallClockMs.getAsLong() + options.getBreakerCoolDownMs(), EndpointBlocklist.Reason.BREAKER_OPEN, true);
-          notify(endpoint, CircuitBreakerState.OPEN);
-        });
-    breaker.halfOpenHandler(v -> notify(endpoint, CircuitBreakerState.HALF_OPEN));
-    breaker.closeHandler(
-        v -> {
-          wrapped.onClosed();
-          if (lift(endpoint.id())) {
-            LOG.info("breaker for {} closed: trial request succeeded", endpoint.id());
-            publish(BlockEvent.lift(region, origin, endpoint.id()));
-          }
-          notify(endpoint, CircuitBreakerState.CLOSED);
-        });
-    return wrapped;
+    BreakerStateMachine[] machine = new BreakerStateMachine[1];
+    machine[0] = new BreakerStateMachine(thresholds, wallClockMs, (from, to) -> onTransition(endpoint, machine[0], to));
+    return new EndpointBreaker(endpoint, machine[0]);
+  }
+
+  private void onTransition(Endpoint endpoint, BreakerStateMachine machine, BreakerStateMachine.State to) {
+    switch (to) {
+      case OPEN -> {
+        LOG.warn("breaker for {} opened: out of routing for {} ms", endpoint.id(), options.getBreakerCoolDownMs());
+        block(endpoint.id(), wallClockMs.getAsLong() + options.getBreakerCoolDownMs(), EndpointBlocklist.Reason.BREAKER_OPEN, true);
+        // The machine turns half-open when next asked; ask at the cool-down's end, so metrics see it.
+        vertx.setTimer(Math.max(1, options.getBreakerCoolDownMs()), id -> machine.state());
+      }
+      case HALF_OPEN -> { }
+      case CLOSED -> {
+        if (lift(endpoint.id())) {
+          LOG.info("breaker for {} closed: trial request succeeded", endpoint.id());
+          publish(BlockEvent.lift(region, origin, endpoint.id()));
+        }
+      }
+    }
+    notify(endpoint, EndpointBreaker.vertxState(to));
   }
 
   private void notify(Endpoint endpoint, CircuitBreakerState state) {

@@ -30,7 +30,7 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
       seconds(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05);
 
   private final MeterRegistry registry;
-  private final Catalog catalog;
+  private final java.util.function.Supplier<Catalog> catalog;
   private final Map<String, AtomicInteger> breakerStates = new ConcurrentHashMap<>();
   private final Timer overhead;
   /**
@@ -44,6 +44,11 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
   private volatile Counter retriesDenied;
 
   public RouterMetrics(MeterRegistry registry, Catalog catalog) {
+    this(registry, () -> catalog);
+  }
+
+  /** @param catalog the catalog in force, read per record: a model a reload adds is labelled by name */
+  public RouterMetrics(MeterRegistry registry, java.util.function.Supplier<Catalog> catalog) {
     this.registry = registry;
     this.catalog = catalog;
     this.overhead =
@@ -302,7 +307,7 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
     if (requested == null) {
       return "other";
     }
-    if (catalog.model(requested) != null) {
+    if (catalog.get().model(requested) != null) {
       return requested;
     }
     String lower = requested.toLowerCase(Locale.ROOT);
@@ -313,7 +318,7 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
     if (requested == null) {
       return "none";
     }
-    ModelSpec model = catalog.model(requested);
+    ModelSpec model = catalog.get().model(requested);
     if (model != null) {
       return model.tier().id();
     }

@@ -47,7 +47,8 @@ public final class RouterVerticle extends VerticleBase {
   private AccessControl access = AccessControl.open();
   private HttpServer adminServer;
   private FifoDeadlines bodyDeadlines;
-  private ChatRoute chatRoute;
+  /** The POST routes the HTTP server serves directly, by exact path: one per surface. */
+  private final java.util.Map<String, SurfaceRoute> surfaceRoutes = new java.util.HashMap<>();
   private long bodySweep = -1;
 
   /** A router with its own breakers and blocklist; tests and single-instance use. */
@@ -127,7 +128,8 @@ public final class RouterVerticle extends VerticleBase {
     if (rules == null) {
       rules = new RoutingRules(catalog, healthPolicy);
     }
-    SecretRedactor redactor = new SecretRedactor(apiKeys.allKeys(catalog));
+    // Built from the catalog in force, again after each reload: a provider added later is redacted too.
+    RuntimeRedactor redactor = new RuntimeRedactor(rules, apiKeys);
     ResilienceOptions resilienceOptions = resilience.options();
     // One budget per instance (per event loop): no contention, and the cap holds per node.
     RetryBudget retryBudget =
@@ -136,8 +138,8 @@ public final class RouterVerticle extends VerticleBase {
             resilienceOptions.getRetryBudgetWindowSeconds(),
             resilienceOptions.getRetryBudgetMinPerWindow());
     String region = options.getRegion();
-    ProxyExchange.Context exchangeContext =
-        new ProxyExchange.Context(
+    ExchangeDriver.Context exchangeContext =
+        new ExchangeDriver.Context(
             vertx,
             options,
             upstream,
@@ -149,17 +151,22 @@ public final class RouterVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     TenancyMetrics tenancyMetrics = new TenancyMetrics(metricsRegistry);
-    ChatCompletionsHandler chat =
-        new ChatCompletionsHandler(
+    RequestPipeline pipeline =
+        new RequestPipeline(
             access, tenancyMetrics, options, rules, health, resilience, exchangeContext, gate, System::currentTimeMillis);
     bodyDeadlines = new FifoDeadlines(options.getBodyReadTimeoutMs());
-    chatRoute =
-        new ChatRoute(access, tenancyMetrics, options.getMaxBodyBytes(), bodyDeadlines, RouterVerticle::monotonicMs, chat, listener);
     // Swept at a tenth of the timeout (at most each second): a slow body is cut off up to 10% late.
     long sweepMs = Math.max(10, Math.min(1_000, options.getBodyReadTimeoutMs() / 10));
     bodySweep = vertx.setPeriodic(sweepMs, id -> bodyDeadlines.sweep(monotonicMs()));
-    // The exact path skips the router (see serve); spellings it normalises to the same path come here.
-    router.post(ChatRoute.PATH).handler(ctx -> chatRoute.handle(ctx.request()));
+    // Every surface is one adapter on the same pipeline: register it here, and that is all it takes.
+    for (Surface surface : java.util.List.<Surface>of(new ChatCompletionsSurface(redactor))) {
+      SurfaceRoute route =
+          new SurfaceRoute(surface, access, tenancyMetrics, options.getMaxBodyBytes(), bodyDeadlines,
+              RouterVerticle::monotonicMs, pipeline, listener);
+      surfaceRoutes.put(surface.path(), route);
+      // The exact path skips the router (see serve); spellings it normalises to the same path come here.
+      router.post(surface.path()).handler(ctx -> route.handle(ctx.request()));
+    }
     // Authentication comes first, before any body is read: an unknown caller costs a hash, not 2 MiB.
     router.route("/v1/*").handler(ctx -> authenticate(ctx, tenancyMetrics));
     router
@@ -245,11 +252,12 @@ public final class RouterVerticle extends VerticleBase {
   /**
    * The hot route straight to its handler, everything else through Vert.x Web: no routing context,
    * route walk or body handler on the route that carries the traffic (about 2% of the router's CPU,
-   * bench/ab.sh in docs/performance.md), and the body read under ChatRoute's own limits and deadline.
+   * bench/ab.sh in docs/performance.md), and the body read under SurfaceRoute.s own limits and deadline.
    */
   private void serve(io.vertx.core.http.HttpServerRequest request, Router router) {
-    if (request.method() == HttpMethod.POST && ChatRoute.PATH.equals(request.path())) {
-      chatRoute.handle(request);
+    SurfaceRoute route = request.method() == HttpMethod.POST ? surfaceRoutes.get(request.path()) : null;
+    if (route != null) {
+      route.handle(request);
     } else {
       router.handle(request);
     }
@@ -307,7 +315,7 @@ public final class RouterVerticle extends VerticleBase {
 
   private void notFound(RoutingContext ctx) {
     String path = ctx.normalizedPath();
-    boolean known = path.equals("/v1/chat/completions") || path.equals("/v1/models")
+    boolean known = surfaceRoutes.containsKey(path) || path.equals("/v1/models")
         || path.equals("/healthz") || path.equals("/readyz")
         || (!options.hasAdminPort() && ADMIN_PATHS.contains(path));
     OpenAiError error =

@@ -35,12 +35,12 @@ class MetricsTest extends RouterTestBase {
     assertThat(valueIn(text, "meridian_router_overhead_seconds_count")).isEqualTo(2.0);
 
     // JSON response: cost header from the provider's usage; stream: the same in trailers.
-    long prompt = Long.parseLong(json.header(ProxyExchange.PROMPT_TOKENS_HEADER));
-    long completion = Long.parseLong(json.header(ProxyExchange.COMPLETION_TOKENS_HEADER));
+    long prompt = Long.parseLong(json.header(ExchangeDriver.PROMPT_TOKENS_HEADER));
+    long completion = Long.parseLong(json.header(ExchangeDriver.COMPLETION_TOKENS_HEADER));
     JsonObject usage = json.json().getJsonObject("usage");
     assertThat(prompt).isEqualTo(usage.getLong("prompt_tokens"));
     assertThat(completion).isEqualTo(usage.getLong("completion_tokens"));
-    assertThat(json.header(ProxyExchange.USAGE_SOURCE_HEADER)).isEqualTo("provider");
+    assertThat(json.header(ExchangeDriver.USAGE_SOURCE_HEADER)).isEqualTo("provider");
 
     double input = valueIn(text, "meridian_tokens_total", "direction=\"input\"", "source=\"usage\"");
     double output = valueIn(text, "meridian_tokens_total", "direction=\"output\"", "source=\"usage\"");
@@ -49,7 +49,7 @@ class MetricsTest extends RouterTestBase {
     double expected = input * glm.inputDollarsPerMillion() / 1e6 + output * glm.outputDollarsPerMillion() / 1e6;
     double cost = valueIn(text, "meridian_cost_dollars_total", "model=\"glm-5\"");
     assertThat(cost).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(Double.parseDouble(json.header(ProxyExchange.COST_HEADER))).isCloseTo(expected / 2, org.assertj.core.data.Offset.offset(1e-8));
+    assertThat(Double.parseDouble(json.header(ExchangeDriver.COST_HEADER))).isCloseTo(expected / 2, org.assertj.core.data.Offset.offset(1e-8));
   }
 
   @Test

@@ -378,7 +378,7 @@ class SecretLeakTest extends RouterTestBase {
         .put("stream_options", new JsonObject().put("include_usage", true)).encode());
     assertThat(stream.status()).isEqualTo(200);
     assertThat(stream.body()).endsWith("data: [DONE]\n\n");
-    assertThat(stream.trailers()).contains(ProxyExchange.COST_HEADER);
+    assertThat(stream.trailers()).contains(ExchangeDriver.COST_HEADER);
     assertThat(chat("tier", request("ultra-budget", false)).status()).isEqualTo(200);
     assertThat(chat("auto", request("auto", true)).status()).isEqualTo(200);
     assertThat(simulator.stats().endpoint("deepseek-v4-flash@us-east").toJson().encode())

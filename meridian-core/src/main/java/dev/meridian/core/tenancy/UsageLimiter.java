@@ -110,6 +110,16 @@ public final class UsageLimiter {
     return usage(key).admit(key, Math.max(0, estimatedTokens), nowMs);
   }
 
+  /**
+   * Gives back the request an admitted request used of its key's requests per minute, when the router
+   * refused it for its own reasons (no healthy endpoint, every provider failing or throttling): a
+   * client must not lose quota to Meridian's or a provider's trouble. A refund for an earlier minute
+   * than the current one changes nothing.
+   */
+  public void refund(ClientKey key, long admittedAtMs, long nowMs) {
+    usage(key).refund(key, admittedAtMs, nowMs);
+  }
+
   /** Adds what a finished request used. */
   public void charge(ClientKey key, long tokens, double dollars, long nowMs) {
     usage(key).charge(key, Math.max(0, tokens), Math.max(0, Math.round(dollars * MICROS_PER_DOLLAR)), nowMs);
@@ -227,6 +237,14 @@ public final class UsageLimiter {
     KeyUsage(ClientKey key) {
       this.name = key.name();
       this.key = key;
+    }
+
+    synchronized void refund(ClientKey key, long admittedAtMs, long nowMs) {
+      roll(key, nowMs);
+      if (admittedAtMs / MINUTE_MS == minute && localRequests > 0) {
+        localRequests--;
+        requestsChanged = true;
+      }
     }
 
     synchronized Admission admit(ClientKey key, long estimatedTokens, long nowMs) {

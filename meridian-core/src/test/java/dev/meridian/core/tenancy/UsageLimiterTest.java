@@ -45,6 +45,24 @@ class UsageLimiterTest {
   }
 
   @Test
+  void aRefundGivesTheRequestBackWithinItsMinuteOnly() {
+    ClientKey key = key(2, 0, 0);
+    UsageLimiter limiter = new UsageLimiter(List.of(key));
+    long now = MINUTE_START + 1_000;
+    assertThat(limiter.admit(key, 0, now).allowed()).isTrue();
+    assertThat(limiter.admit(key, 0, now).allowed()).isTrue();
+    assertThat(limiter.admit(key, 0, now).allowed()).isFalse();
+    limiter.refund(key, now, now + 10);
+    assertThat(limiter.admit(key, 0, now + 20).allowed()).as("refunded").isTrue();
+    // Admitted in the last minute, refunded in this one: this minute's count is not the one it used.
+    long next = MINUTE_START + 60_000;
+    assertThat(limiter.admit(key, 0, next).allowed()).isTrue();
+    limiter.refund(key, now, next + 1);
+    assertThat(limiter.admit(key, 0, next + 2).allowed()).isTrue();
+    assertThat(limiter.admit(key, 0, next + 3).allowed()).isFalse();
+  }
+
+  @Test
   void tokensAreCheckedWithTheRequestsEstimateAndChargedWhenItEnds() {
     ClientKey key = key(0, 1_000, 0);
     UsageLimiter limiter = new UsageLimiter(List.of(key));

@@ -2,7 +2,6 @@ package dev.meridian.router;
 
 import dev.meridian.core.health.HealthState;
 import dev.meridian.core.openai.ChatRequest;
-import dev.meridian.core.openai.ChatRequestParser;
 import dev.meridian.core.openai.MeridianHeaders;
 import dev.meridian.core.routing.Deadlines;
 import dev.meridian.core.routing.RequestProfile;
@@ -21,11 +20,13 @@ import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /**
- * {@code POST /v1/chat/completions} once its body is in ({@link ChatRoute} reads it): parse and
- * validate, select a route from the local health snapshot (never a cluster call), then hand the request
- * to a {@link ProxyExchange}.
+ * The one request pipeline every surface shares, once the body is in ({@link SurfaceRoute} reads it):
+ * parse (the surface's adapter), the key's rules, the drain gate, select a route from the local health
+ * snapshot (never a cluster call), admit against the key's limits, then hand the request to an {@link
+ * ExchangeDriver}; account when it ends. Refusals for the router's own reasons come before the key's
+ * quota is counted, or give it back.
  */
-final class ChatCompletionsHandler {
+final class RequestPipeline {
   private static final Pattern CLIENT_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   /** Request header that turns hedging on ({@code true}) or off ({@code false}) for one request. */
@@ -35,21 +36,21 @@ final class ChatCompletionsHandler {
   private final RoutingRules rules;
   private final HealthState health;
   private final ResilienceState resilience;
-  private final ProxyExchange.Context exchangeContext;
+  private final ExchangeDriver.Context exchangeContext;
   private final Deadlines configuredDeadlines;
   private final RequestGate gate;
   private final LongSupplier wallClockMs;
   private final AccessControl access;
   private final TenancyMetrics tenancyMetrics;
 
-  ChatCompletionsHandler(
+  RequestPipeline(
       AccessControl access,
       TenancyMetrics tenancyMetrics,
       RouterOptions options,
       RoutingRules rules,
       HealthState health,
       ResilienceState resilience,
-      ProxyExchange.Context exchangeContext,
+      ExchangeDriver.Context exchangeContext,
       RequestGate gate,
       LongSupplier wallClockMs) {
     this.access = access;
@@ -86,12 +87,12 @@ final class ChatCompletionsHandler {
    * @throws OpenAiException when the request is refused before any upstream is tried
    * @throws ClientLimited when the key's own limits refuse it
    */
-  void serve(HttpServerRequest http, Buffer body, ClientKey client) {
+  void serve(Surface surface, HttpServerRequest http, Buffer body, ClientKey client) {
     long startedNanos = System.nanoTime();
     String requestId = requestId(http.getHeader(MeridianHeaders.REQUEST_ID));
     io.vertx.core.http.HttpServerResponse response = http.response();
     response.putHeader(RouteHeaders.REQUEST_ID, requestId);
-    ChatRequest request = ChatRequestParser.parse(body.toString());
+    ChatRequest request = surface.parse(body, http);
     if (client != null) {
       request = applyKeyRules(client, request);
     }
@@ -110,42 +111,39 @@ final class ChatCompletionsHandler {
             wallClockMs.getAsLong(),
             profile,
             preferences);
-    long nowMs = wallClockMs.getAsLong();
-    if (client != null) {
-      // Before admit: a request refused for concurrency must not use up the key's requests per minute.
-      enterConcurrency(client);
-      try {
-        admit(response, client, request, profile, nowMs);
-      } catch (RuntimeException e) {
-        access.concurrency().release(client);
-        throw e;
-      }
-    }
+    // The drain gate before the key's limits: a request refused for the router's own reasons must not
+    // use up any of the client's quota.
     if (!gate.tryEnter()) {
-      if (client != null) {
-        access.concurrency().release(client);
-      }
       response.putHeader("retry-after", "1");
-      throw new dev.meridian.core.openai.OpenAiError(
-              503, dev.meridian.core.openai.OpenAiError.SERVER_ERROR, "shutting_down",
+      throw new OpenAiError(
+              503, OpenAiError.SERVER_ERROR, "shutting_down",
               "This router is shutting down; retry and the load balancer will pick another.", null)
           .asException();
     }
+    long nowMs = wallClockMs.getAsLong();
     Leave leave = new Leave(client);
     try {
-      new ProxyExchange(exchangeContext, response, request, plan, deadlines, hedge, requestId, startedNanos,
-              profile.estimatedPromptTokens(), record -> finished(leave, client, record))
-          .start();
+      if (client != null) {
+        // Before admit: a request refused for concurrency must not use up the key's requests per minute.
+        enterConcurrency(client, leave);
+        admit(response, client, request, profile, nowMs);
+        leave.admittedAtMs = nowMs;
+      }
+      ExchangeDriver.Request exchange =
+          new ExchangeDriver.Request(request, surface, surface.answer(request, requestId), plan, deadlines, hedge,
+              requestId, startedNanos, profile.estimatedPromptTokens());
+      new ExchangeDriver(exchangeContext, response, exchange, record -> finished(leave, client, record)).start();
     } catch (RuntimeException | Error e) {
-      // The exchange may not get to finish (and if it later does, Leave makes that a no-op).
+      // Refused, or the exchange may not get to finish (and if it later does, Leave makes that a no-op).
       leave.run();
       throw e;
     }
   }
 
   /** 429 when the key already has its limit of requests in flight on this node. */
-  private void enterConcurrency(ClientKey client) {
+  private void enterConcurrency(ClientKey client, Leave leave) {
     if (access.concurrency().tryAcquire(client)) {
+      leave.holdsConcurrency = true;
       return;
     }
     OpenAiError refusal = OpenAiError.concurrencyLimited(client.name(), client.maxConcurrentRequests());
@@ -155,12 +153,15 @@ final class ChatCompletionsHandler {
 
   /**
    * Leaves the drain gate and gives back the key's concurrency slot, once: from the exchange's end (which
-   * ProxyExchange reports once, client disconnects included) or from a start that threw. Both run on
-   * the request's event loop, so a plain flag suffices.
+   * the driver reports once, client disconnects included) or from a start that threw. Both run on the
+   * request's event loop, so plain fields suffice.
    */
   private final class Leave implements Runnable {
     private final ClientKey client;
     private boolean left;
+    private boolean holdsConcurrency;
+    /** When the key's limits admitted the request; -1 before. */
+    long admittedAtMs = -1;
 
     Leave(ClientKey client) {
       this.client = client;
@@ -173,7 +174,7 @@ final class ChatCompletionsHandler {
       }
       left = true;
       gate.leave();
-      if (client != null) {
+      if (holdsConcurrency) {
         access.concurrency().release(client);
       }
     }
@@ -228,9 +229,17 @@ final class ChatCompletionsHandler {
     if (client == null) {
       return;
     }
+    if (leave.admittedAtMs >= 0 && refusedByRouter(record)) {
+      access.limiter().refund(client, leave.admittedAtMs, wallClockMs.getAsLong());
+    }
     long tokens = record.usage().promptTokens() + record.usage().completionTokens();
     access.limiter().charge(client, tokens, record.costDollars(), wallClockMs.getAsLong());
     tenancyMetrics.served(client.name(), tokens, record.costDollars());
+  }
+
+  /** No provider answered: every candidate was blocked, failing, throttling or too slow. */
+  static boolean refusedByRouter(ExchangeRecord record) {
+    return record.status() >= 500 || "rate_limited".equals(record.outcome());
   }
 
   private static String requestId(String fromClient) {

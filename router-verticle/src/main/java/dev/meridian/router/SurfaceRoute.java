@@ -15,25 +15,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/chat/completions} up to a complete body: authenticate (before a byte of the body is
+ * One surface's {@code POST} route up to a complete body: authenticate (before a byte of the body is
  * read), refuse form bodies and bodies over the limit, read the body within the body-read timeout
- * ({@link RouterOptions#getBodyReadTimeoutMs()}), then hand it to {@link ChatCompletionsHandler}. Refusals get an OpenAI error and are reported to the
+ * ({@link RouterOptions#getBodyReadTimeoutMs()}), then hand it to the {@link RequestPipeline} with the surface that parses and renders it. Refusals get an OpenAI error and are reported to the
  * exchange listener, so the SLO counts them.
  *
  * <p>The HTTP server calls this directly for the exact path, the request path's one hot route, without
  * Vert.x Web's routing context, route walk and body handler per request (docs/performance.md); other
  * spellings that Vert.x Web normalises to the same path reach it through the router.
  */
-final class ChatRoute implements Handler<HttpServerRequest> {
-  private static final Logger LOG = LoggerFactory.getLogger(ChatRoute.class);
-  static final String PATH = "/v1/chat/completions";
+final class SurfaceRoute implements Handler<HttpServerRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(SurfaceRoute.class);
 
   private final AccessControl access;
   private final TenancyMetrics tenancyMetrics;
   private final long maxBodyBytes;
   private final FifoDeadlines bodyDeadlines;
   private final LongSupplier clockMs;
-  private final ChatCompletionsHandler handler;
+  private final RequestPipeline handler;
+  private final Surface surface;
   private final ExchangeListener listener;
   /** The most a body buffer starts with, whatever Content-Length says; typical chat bodies fit. */
   private static final int INITIAL_BODY_CAPACITY = 16 * 1024;
@@ -41,14 +41,16 @@ final class ChatRoute implements Handler<HttpServerRequest> {
   /**
    * @param bodyDeadlines this event loop's body-read deadlines, swept by the caller
    */
-  ChatRoute(
+  SurfaceRoute(
+      Surface surface,
       AccessControl access,
       TenancyMetrics tenancyMetrics,
       long maxBodyBytes,
       FifoDeadlines bodyDeadlines,
       LongSupplier clockMs,
-      ChatCompletionsHandler handler,
+      RequestPipeline handler,
       ExchangeListener listener) {
+    this.surface = surface;
     this.access = access;
     this.tenancyMetrics = tenancyMetrics;
     this.maxBodyBytes = maxBodyBytes;
@@ -184,8 +186,8 @@ final class ChatRoute implements Handler<HttpServerRequest> {
 
   private void serve(HttpServerRequest request, Buffer body, ClientKey client) {
     try {
-      handler.serve(request, body, client);
-    } catch (ChatCompletionsHandler.ClientLimited e) {
+      handler.serve(surface, request, body, client);
+    } catch (RequestPipeline.ClientLimited e) {
       reject(request, body, e.refusal().error(), e.refusal().retryAfterSeconds(), true);
     } catch (OpenAiException e) {
       reject(request, body, e.error(), e.retryAfterSeconds(), false);
@@ -210,7 +212,7 @@ final class ChatRoute implements Handler<HttpServerRequest> {
     if (retryAfterSeconds >= 0) {
       response.putHeader("retry-after", Long.toString(retryAfterSeconds));
     }
-    ErrorResponder.send(response, error);
+    ErrorResponder.send(response, error, surface.errorBody(error));
     String outcome = switch (error.status()) {
       case 503 -> "no_route";
       case 429 -> clientLimited ? "client_error" : "rate_limited";

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * deadline, the size limit without a Content-Length, 100-continue, other spellings of the path, and
  * refusals reaching the exchange listener (what the SLO counts).
  */
-class ChatRouteTest extends RouterTestBase {
+class SurfaceRouteTest extends RouterTestBase {
   static final long BODY_TIMEOUT_MS = 3_000;
   NetClient net;
 

@@ -1,0 +1,61 @@
+package dev.meridian.router;
+
+import dev.meridian.core.openai.ChatRequest;
+import dev.meridian.core.openai.OpenAiError;
+import dev.meridian.core.openai.Usage;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * One client API surface (chat completions, Responses, Messages ...) as an adapter on the one request
+ * pipeline (authenticate, read, parse, admit, select, failover, relay, account). A surface parses its
+ * wire request into the chat-completions request the pipeline routes on and sends upstream, and renders
+ * the upstream's chat-completions answer in its own wire format; it decides nothing about routing.
+ */
+interface Surface {
+  /** The exact request path it serves, e.g. {@code /v1/chat/completions}. */
+  String path();
+
+  /**
+   * The request the pipeline routes on, from the client's body (read whole).
+   *
+   * @throws dev.meridian.core.openai.OpenAiException 400 for what the surface cannot accept
+   */
+  ChatRequest parse(Buffer body, HttpServerRequest http);
+
+  /** How this surface writes an error response (a refusal before any answer). */
+  Buffer errorBody(OpenAiError error);
+
+  /** The renderer of one exchange's answer. */
+  Answer answer(ChatRequest request, String requestId);
+
+  /** Renders one exchange's upstream answer; one per request, used on its event loop. */
+  interface Answer {
+    /** The client's body for the upstream's non-streamed 2xx answer (chat-completions JSON). */
+    Buffer body(Buffer upstreamBody);
+
+    /** The content type of what {@link #body} returns, given the upstream's. */
+    String contentType(String upstreamContentType);
+
+    /** A fresh relay for a streamed answer. */
+    StreamRelay stream();
+
+    /** The client's body for an upstream 4xx relayed to it (already redacted; may be empty). */
+    Buffer clientError(int status, String upstreamBody);
+
+    /** The event that ends a committed stream which failed. */
+    Buffer streamError(OpenAiError error);
+  }
+
+  /** Turns an upstream chat-completions event stream into the client's, chunk by chunk. */
+  interface StreamRelay {
+    /** The bytes to write to the client now (possibly empty). */
+    Buffer accept(Buffer chunk);
+
+    /** The bytes to write when the upstream stream has ended. */
+    Buffer end();
+
+    /** The usage the upstream reported, or an estimate from what was streamed. */
+    Usage usage(long promptTokensEstimate);
+  }
+}
