@@ -80,9 +80,15 @@ public final class AccessControl {
     }
     String presented = bearer(request.getHeader("authorization"));
     if (presented == null) {
+      // Anthropic's SDKs and coding agents send the key in x-api-key: the same keys, the same checks.
+      String apiKey = request.getHeader("x-api-key");
+      presented = apiKey == null || apiKey.isBlank() ? null : apiKey.trim();
+    }
+    if (presented == null) {
       throw OpenAiError.unauthenticated(
               "missing_api_key",
-              "No API key: send it in an 'Authorization: Bearer <key>' header (the OpenAI SDKs do this with api_key).")
+              "No API key: send it in an 'Authorization: Bearer <key>' header (the OpenAI SDKs do this with api_key)"
+                  + " or in 'x-api-key' (the Anthropic SDKs).")
           .asException();
     }
     ClientKey key = current.find(presented);

@@ -13,7 +13,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
@@ -55,6 +54,21 @@ class CatalogReloadTest {
     return CatalogLoader.parse(catalog.encode(), "reloaded");
   }
 
+  private record Answer(int status, String provider, String body) {}
+
+  /** Request and body read in one chain on an event loop (see RouterTestBase.onContext for why). */
+  private Answer post(HttpClient client, int port, Buffer body) throws Exception {
+    io.vertx.core.Promise<Answer> answer = io.vertx.core.Promise.promise();
+    vertx.runOnContext(v -> client
+        .request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+            .setURI("/v1/chat/completions").putHeader("content-type", "application/json"))
+        .compose(r -> r.send(body))
+        .compose(response -> response.body()
+            .map(b -> new Answer(response.statusCode(), response.getHeader("x-meridian-provider"), b.toString())))
+        .onComplete(answer));
+    return RouterTestBase.await(answer.future());
+  }
+
   @Test
   void aReloadedProvidersKeyIsRedactedAndItsModelLabelledByName() throws Exception {
     // A provider that echoes the key it was sent in a 400, as some do.
@@ -81,23 +95,14 @@ class CatalogReloadTest {
     HttpClient client = vertx.createHttpClient();
     Buffer request = new JsonObject().put("model", "reloaded-model")
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"))).toBuffer();
-    HttpClientResponse response = RouterTestBase.await(client
-        .request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(router.actualPort())
-            .setURI("/v1/chat/completions").putHeader("content-type", "application/json"))
-        .compose(r -> r.send(request)));
-    String body = RouterTestBase.await(response.body()).toString();
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.getHeader("x-meridian-provider")).isEqualTo("reloaded");
-    assertThat(body).doesNotContain(KEY).contains("[REDACTED]");
+    Answer answer = post(client, router.actualPort(), request);
+    assertThat(answer.status()).isEqualTo(400);
+    assertThat(answer.provider()).isEqualTo("reloaded");
+    assertThat(answer.body()).doesNotContain(KEY).contains("[REDACTED]");
 
     // Refused before routing (an invalid field): labelled by the requested name, which the reload added.
     Buffer invalid = new JsonObject(request.toString()).put("max_tokens", -5).toBuffer();
-    HttpClientResponse refused = RouterTestBase.await(client
-        .request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(router.actualPort())
-            .setURI("/v1/chat/completions").putHeader("content-type", "application/json"))
-        .compose(r -> r.send(invalid)));
-    RouterTestBase.await(refused.body());
-    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(post(client, router.actualPort(), invalid).status()).isEqualTo(400);
     RouterTestBase.awaitCondition(java.time.Duration.ofSeconds(5), () -> registry.scrape().lines()
         .anyMatch(line -> line.startsWith("meridian_requests_total{") && line.contains("model=\"reloaded-model\"")
             && line.contains("provider=\"none\"")));
