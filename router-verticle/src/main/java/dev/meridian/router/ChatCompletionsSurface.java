@@ -30,8 +30,8 @@ final class ChatCompletionsSurface implements Surface {
   }
 
   @Override
-  public ChatRequest parse(Buffer body, HttpServerRequest http) {
-    return ChatRequestParser.parse(body.toString());
+  public Parsed parse(Buffer body, HttpServerRequest http) {
+    return new Parsed(ChatRequestParser.parse(body.toString()), null);
   }
 
   @Override
@@ -40,7 +40,7 @@ final class ChatCompletionsSurface implements Surface {
   }
 
   @Override
-  public Answer answer(ChatRequest request, String requestId) {
+  public Answer answer(Parsed parsed, ChatRequest request, String requestId) {
     SecretRedactor redact = redactor.get();
     return new Answer() {
       @Override

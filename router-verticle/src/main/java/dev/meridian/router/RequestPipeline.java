@@ -92,7 +92,8 @@ final class RequestPipeline {
     String requestId = requestId(http.getHeader(MeridianHeaders.REQUEST_ID));
     io.vertx.core.http.HttpServerResponse response = http.response();
     response.putHeader(RouteHeaders.REQUEST_ID, requestId);
-    ChatRequest request = surface.parse(body, http);
+    Surface.Parsed parsed = surface.parse(body, http);
+    ChatRequest request = parsed.chat();
     if (client != null) {
       request = applyKeyRules(client, request);
     }
@@ -130,7 +131,7 @@ final class RequestPipeline {
         leave.admittedAtMs = nowMs;
       }
       ExchangeDriver.Request exchange =
-          new ExchangeDriver.Request(request, surface, surface.answer(request, requestId), plan, deadlines, hedge,
+          new ExchangeDriver.Request(request, surface, surface.answer(parsed, request, requestId), plan, deadlines, hedge,
               requestId, startedNanos, profile.estimatedPromptTokens());
       new ExchangeDriver(exchangeContext, response, exchange, record -> finished(leave, client, record)).start();
     } catch (RuntimeException | Error e) {

@@ -21,13 +21,23 @@ interface Surface {
    *
    * @throws dev.meridian.core.openai.OpenAiException 400 for what the surface cannot accept
    */
-  ChatRequest parse(Buffer body, HttpServerRequest http);
+  Parsed parse(Buffer body, HttpServerRequest http);
+
+  /**
+   * A parsed request: the chat-completions request to route and send, and the client's own request
+   * when the surface needs it again to render the answer (null for chat completions).
+   */
+  record Parsed(ChatRequest chat, io.vertx.core.json.JsonObject wire) {}
 
   /** How this surface writes an error response (a refusal before any answer). */
   Buffer errorBody(OpenAiError error);
 
-  /** The renderer of one exchange's answer. */
-  Answer answer(ChatRequest request, String requestId);
+  /**
+   * The renderer of one exchange's answer.
+   *
+   * @param chat the request as routed (the key's rules applied)
+   */
+  Answer answer(Parsed parsed, ChatRequest chat, String requestId);
 
   /** Renders one exchange's upstream answer; one per request, used on its event loop. */
   interface Answer {
