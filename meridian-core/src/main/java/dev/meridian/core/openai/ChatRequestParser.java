@@ -24,6 +24,14 @@ public final class ChatRequestParser {
 
   /** Parses and validates; throws {@link OpenAiException} with a 400 describing the first problem. */
   public static ChatRequest parse(String body) {
+    return validate(parseObject(body));
+  }
+
+  /**
+   * The body as a JSON object within the nesting limit, for any surface's request; throws {@link
+   * OpenAiException} with a 400 saying what is wrong.
+   */
+  public static JsonObject parseObject(String body) {
     if (body == null || body.isBlank()) {
       throw OpenAiError.invalidJson("the body is empty").asException();
     }
@@ -39,7 +47,7 @@ public final class ChatRequestParser {
     if (depth(json, 1) > MAX_NESTING_DEPTH) {
       throw invalid("nesting_too_deep", "JSON nesting deeper than " + MAX_NESTING_DEPTH + " levels.", null);
     }
-    return validate(json);
+    return json;
   }
 
   public static ChatRequest validate(JsonObject json) {
