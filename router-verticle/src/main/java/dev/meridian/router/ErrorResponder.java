@@ -11,7 +11,26 @@ import org.slf4j.LoggerFactory;
 final class ErrorResponder {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
 
+  /** Honoured by the OpenAI and Anthropic SDKs over their own status-based retry rule. */
+  static final String SHOULD_RETRY = "x-should-retry";
+  /** The drain refusal's code: a retry reaches another pod, so it is worth making. */
+  static final String SHUTTING_DOWN = "shutting_down";
+
   private ErrorResponder() {}
+
+  /**
+   * {@code x-should-retry} for {@code error}, or null to leave the SDK's own rule. A 5xx comes after
+   * Meridian has tried its own candidates (with its own retries, fallbacks and retry budget): an SDK
+   * retrying the whole request again (two more times by default) only multiplies the load on providers
+   * that are already failing. A 429 keeps its Retry-After and the SDK's backoff; a drain refusal says
+   * retry explicitly.
+   */
+  static String shouldRetry(OpenAiError error) {
+    if (SHUTTING_DOWN.equals(error.code())) {
+      return "true";
+    }
+    return error.status() >= 500 ? "false" : null;
+  }
 
   static OpenAiError toError(Throwable failure) {
     if (failure instanceof OpenAiException openAi) {
@@ -30,6 +49,10 @@ final class ErrorResponder {
   static void send(HttpServerResponse response, OpenAiError error, Buffer body) {
     if (response.headWritten() || response.ended() || response.closed()) {
       return;
+    }
+    String retry = shouldRetry(error);
+    if (retry != null) {
+      response.putHeader(SHOULD_RETRY, retry);
     }
     response
         .setStatusCode(error.status())

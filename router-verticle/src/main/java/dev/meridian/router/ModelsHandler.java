@@ -1,104 +1,77 @@
 package dev.meridian.router;
 
 import dev.meridian.core.catalog.Catalog;
-import dev.meridian.core.catalog.Endpoint;
-import dev.meridian.core.catalog.ModelSpec;
-import dev.meridian.core.catalog.Tier;
-import dev.meridian.core.health.EndpointHealth;
 import dev.meridian.core.health.HealthPolicy;
-import dev.meridian.core.health.HealthSnapshot;
 import dev.meridian.core.health.HealthState;
-import dev.meridian.core.routing.RouteSelector;
+import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.routing.RoutingRules;
-import io.vertx.core.Handler;
-import io.vertx.core.json.JsonArray;
+import dev.meridian.core.tenancy.ClientKey;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
- * {@code GET /v1/models}: the OpenAI list shape, so SDKs work unchanged, plus a {@code meridian} object
- * per model with its tier, price and per-region health as this router's region sees it. Tiers and
- * {@code auto} are listed too, since clients may send them as a model.
+ * {@code GET /v1/models} and {@code GET /v1/models/{id}}: OpenAI's list and model object, so SDKs work
+ * unchanged (see {@link ModelDirectory} for what they hold), or Anthropic's when the request carries
+ * {@code anthropic-version}, as Anthropic's SDKs always do.
  */
-final class ModelsHandler implements Handler<RoutingContext> {
+final class ModelsHandler {
+  static final String LIST_PATH = "/v1/models";
+  /**
+   * The id is the rest of the path: catalog ids may hold slashes ({@code qwen/qwen3-8b}), which a
+   * {@code :id} parameter would not match. Vert.x Web URL-decodes the group, so {@code %2F} works too.
+   */
+  static final String RETRIEVE_REGEX = "/v1/models/(?<id>.+)";
+
   private final RoutingRules rules;
   private final HealthState health;
-  private final HealthPolicy policy;
-  private final String region;
   private final LongSupplier wallClockMs;
-  private final long createdEpochSeconds;
+  private final ModelDirectory directory;
 
   ModelsHandler(
       RoutingRules rules, HealthState health, HealthPolicy policy, String region, LongSupplier wallClockMs) {
     this.rules = rules;
     this.health = health;
-    this.policy = policy;
-    this.region = region;
     this.wallClockMs = wallClockMs;
-    this.createdEpochSeconds = wallClockMs.getAsLong() / 1000;
+    this.directory = new ModelDirectory(policy, region, wallClockMs.getAsLong() / 1000);
   }
 
-  @Override
-  public void handle(RoutingContext ctx) {
-    HealthSnapshot snapshot = health.current();
+  /** Adds both routes; authentication is the caller's {@code /v1/*} route, mounted before. */
+  void mountOn(Router router) {
+    router.get(LIST_PATH).handler(this::list);
+    router.getWithRegex(RETRIEVE_REGEX).handler(this::retrieve);
+  }
+
+  void list(RoutingContext ctx) {
     Catalog catalog = rules.catalog();
-    long now = wallClockMs.getAsLong();
-    JsonArray data = new JsonArray();
-    // A client sees what its key may ask for, nothing more.
-    dev.meridian.core.tenancy.ClientKey client = ctx.get(AccessControl.CLIENT);
-    java.util.function.Predicate<String> listed = name -> client == null || client.mayRequest(name, catalog);
-    for (ModelSpec model : catalog.models()) {
-      if (!listed.test(model.id())) {
-        continue;
-      }
-      JsonArray regions = new JsonArray();
-      for (Endpoint endpoint : catalog.endpointsOf(model.id())) {
-        EndpointHealth record = snapshot.get(region, model.id(), endpoint.region());
-        JsonObject view = new JsonObject().put("region", endpoint.region());
-        if (record == null || !record.isFresh(now, policy)) {
-          view.put("status", "unobserved");
-        } else {
-          view.put("status", record.healthy() ? "healthy" : "unhealthy");
-          if (Double.isFinite(record.ewmaTtftMs())) {
-            view.put("ttft_ms_ewma", Math.round(record.ewmaTtftMs()));
-          }
-        }
-        regions.add(view);
-      }
-      data.add(
-          entry(model.id(), model.provider())
-              .put(
-                  "meridian",
-                  new JsonObject()
-                      .put("tier", model.tier().id())
-                      .put("family", model.family())
-                      .put("capabilities", new JsonArray(model.capabilities().stream().sorted().toList()))
-                      .put("context_window", model.contextWindow())
-                      .put("input_dollars_per_million", model.inputDollarsPerMillion())
-                      .put("output_dollars_per_million", model.outputDollarsPerMillion())
-                      .put("observed_from", region)
-                      .put("regions", regions)));
-    }
-    for (Tier tier : Tier.values()) {
-      if (!listed.test(tier.id())) {
-        continue;
-      }
-      data.add(entry(tier.id(), "meridian").put("meridian", new JsonObject().put("kind", "tier")));
-    }
-    if (listed.test(RouteSelector.AUTO)) {
-      data.add(entry(RouteSelector.AUTO, "meridian").put("meridian", new JsonObject().put("kind", "auto")));
-    }
-    ctx.response()
-        .putHeader("content-type", "application/json")
-        .end(new JsonObject().put("object", "list").put("data", data).put("catalog_version", catalog.version()).toBuffer());
+    var entries = directory.entries(catalog, health.current(), listedFor(ctx, catalog), wallClockMs.getAsLong());
+    reply(ctx, anthropic(ctx) ? ModelDirectory.anthropicList(entries) : ModelDirectory.openAiList(entries, catalog.version()));
   }
 
-  private JsonObject entry(String id, String ownedBy) {
-    return new JsonObject()
-        .put("id", id)
-        .put("object", "model")
-        .put("created", createdEpochSeconds)
-        .put("owned_by", ownedBy);
+  void retrieve(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    Catalog catalog = rules.catalog();
+    JsonObject entry = directory.find(id, catalog, health.current(), listedFor(ctx, catalog), wallClockMs.getAsLong());
+    if (entry == null) {
+      // A model the key may not use is as absent as an unknown one: the list does not show it either.
+      ErrorResponder.send(ctx.response(), OpenAiError.modelNotFound(id));
+      return;
+    }
+    reply(ctx, anthropic(ctx) ? ModelDirectory.anthropic(entry) : entry);
+  }
+
+  private static Predicate<String> listedFor(RoutingContext ctx, Catalog catalog) {
+    ClientKey client = ctx.get(AccessControl.CLIENT);
+    return name -> client == null || client.mayRequest(name, catalog);
+  }
+
+  private static boolean anthropic(RoutingContext ctx) {
+    return ctx.request().getHeader("anthropic-version") != null;
+  }
+
+  private static void reply(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader("content-type", "application/json").end(body.toBuffer());
   }
 }

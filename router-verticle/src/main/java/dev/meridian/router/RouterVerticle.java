@@ -169,9 +169,7 @@ public final class RouterVerticle extends VerticleBase {
     }
     // Authentication comes first, before any body is read: an unknown caller costs a hash, not 2 MiB.
     router.route("/v1/*").handler(ctx -> authenticate(ctx, tenancyMetrics));
-    router
-        .get("/v1/models")
-        .handler(new ModelsHandler(rules, health, healthPolicy, options.getRegion(), System::currentTimeMillis));
+    new ModelsHandler(rules, health, healthPolicy, region, System::currentTimeMillis).mountOn(router);
     // Metrics and status: on this port, or on one of their own; behind admin keys when configured.
     Router admin = options.hasAdminPort() ? Router.router(vertx) : router;
     for (String path : ADMIN_PATHS) {
@@ -314,12 +312,10 @@ public final class RouterVerticle extends VerticleBase {
   private static final java.util.List<String> ADMIN_PATHS = java.util.List.of("/", "/status", "/status.json", "/metrics");
 
   private void notFound(RoutingContext ctx) {
-    String path = ctx.normalizedPath();
-    boolean known = surfaceRoutes.containsKey(path) || path.equals("/v1/models")
-        || path.equals("/healthz") || path.equals("/readyz")
-        || (!options.hasAdminPort() && ADMIN_PATHS.contains(path));
+    io.vertx.core.http.HttpServerRequest request = ctx.request();
     OpenAiError error =
-        known ? OpenAiError.methodNotAllowed(ctx.request().method().name(), path) : OpenAiError.notFound(path);
+        new ServedEndpoints(!options.hasAdminPort())
+            .unserved(request.method().name(), ctx.normalizedPath(), request.scheme(), request.getHeader("host"));
     ErrorResponder.send(ctx.response(), error);
   }
 

@@ -61,6 +61,24 @@ class BadInputTest extends RouterTestBase {
   void unknownPathIs404AndWrongMethodIs405() throws Exception {
     assertOpenAiError(send(HttpMethod.GET, "/v1/nothing", null, Map.of()), 404, "unknown_url");
     assertOpenAiError(send(HttpMethod.GET, "/v1/chat/completions", null, Map.of()), 405, "method_not_allowed");
+    assertOpenAiError(send(HttpMethod.DELETE, "/v1/models/glm-5", null, Map.of()), 405, "method_not_allowed");
+  }
+
+  @Test
+  void unknownPathSaysWhatIsServed() throws Exception {
+    Reply reply = send(HttpMethod.GET, "/v1/nothing", null, Map.of());
+    assertOpenAiError(reply, 404, "unknown_url");
+    assertThat(reply.json().getJsonObject("error").getString("message"))
+        .contains("POST /v1/chat/completions").contains("GET /v1/models");
+  }
+
+  @Test
+  void aPathWithoutV1SaysToAddItToTheBaseUrl() throws Exception {
+    Reply reply = post("/chat/completions", chat("glm-5", false).encode());
+    assertOpenAiError(reply, 404, "unknown_url");
+    assertThat(reply.json().getJsonObject("error").getString("message"))
+        .contains("base_url to http://127.0.0.1:" + router.actualPort() + "/v1");
+    assertOpenAiError(send(HttpMethod.GET, "/models", null, Map.of()), 404, "unknown_url");
   }
 
   private void assertOpenAiError(Reply reply, int status, String code) {

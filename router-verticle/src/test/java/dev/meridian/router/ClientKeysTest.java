@@ -59,6 +59,7 @@ class ClientKeysTest extends RouterTestBase {
 
     // Models are behind the key too.
     assertThat(send(HttpMethod.GET, "/v1/models", null, Map.of()).status()).isEqualTo(401);
+    assertThat(send(HttpMethod.GET, "/v1/models/deepseek-v4-flash", null, Map.of()).status()).isEqualTo(401);
     assertThat(scrape()).contains("meridian_auth_failures_total{reason=\"missing_api_key\"}")
         .contains("meridian_auth_failures_total{reason=\"invalid_api_key\"}");
   }
@@ -93,6 +94,12 @@ class ClientKeysTest extends RouterTestBase {
     assertThat(models.getJsonArray("data").stream().map(m -> ((JsonObject) m).getString("id")))
         .contains("deepseek-v4-flash", "qwen3-32b", "budget")
         .doesNotContain("kimi-k2.5", "premium", "auto");
+    // Retrieving one agrees with the list: what the key may not use is not found.
+    Map<String, String> limited = Map.of("authorization", "Bearer " + LIMITED);
+    assertThat(send(HttpMethod.GET, "/v1/models/deepseek-v4-flash", null, limited).status()).isEqualTo(200);
+    Reply hidden = send(HttpMethod.GET, "/v1/models/kimi-k2.5", null, limited);
+    assertThat(hidden.status()).isEqualTo(404);
+    assertThat(hidden.json().getJsonObject("error").getString("code")).isEqualTo("model_not_found");
   }
 
   @Test

@@ -114,6 +114,12 @@ public record OpenAiError(int status, String type, String code, String message, 
         404, INVALID_REQUEST, "unknown_url", "Unknown request URL: " + path + ".", null);
   }
 
+  /** 404 with {@code advice}: what the server does serve, or how to fix the client's base URL. */
+  public static OpenAiError notFound(String path, String advice) {
+    return new OpenAiError(
+        404, INVALID_REQUEST, "unknown_url", "Unknown request URL: " + path + ". " + advice, null);
+  }
+
   public static OpenAiError methodNotAllowed(String method, String path) {
     return new OpenAiError(
         405,

@@ -30,6 +30,9 @@ class OpenAiErrorTest {
             "notFound", OpenAiError.notFound("/v2/nothing"),
             404, "invalid_request_error", "unknown_url", null, "/v2/nothing"),
         Arguments.of(
+            "notFound with advice", OpenAiError.notFound("/models", "Add /v1 to the base URL."),
+            404, "invalid_request_error", "unknown_url", null, "Add /v1 to the base URL."),
+        Arguments.of(
             "requestTooLarge", OpenAiError.requestTooLarge(1_048_576),
             413, "invalid_request_error", "request_too_large", null, "1048576"),
         Arguments.of(
