@@ -20,9 +20,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -75,8 +73,8 @@ final class ExchangeDriver {
   final HttpServerResponse response;
   final SecretRedactor redactor;
   private final Vertx vertx;
-  private final FailoverMachine<Endpoint> machine;
-  private final Map<FailoverMachine.Attempt, UpstreamAttempt> attempts = new HashMap<>(4);
+  private final FailoverMachine<Candidate> machine;
+  private final List<UpstreamAttempt> attempts = new ArrayList<>(2);
   /** Told what happened once the exchange ends (the drain gate, the client's usage). */
   private final Consumer<ExchangeRecord> onFinish;
 
@@ -97,18 +95,15 @@ final class ExchangeDriver {
     this.request = request;
     this.onFinish = onFinish;
     this.redactor = ctx.redactor().get();
-    List<Endpoint> candidates = new ArrayList<>(request.plan().candidates().size());
-    for (Candidate candidate : request.plan().candidates()) {
-      candidates.add(candidate.endpoint());
-    }
     Deadlines deadlines = request.deadlines();
     this.machine =
         new FailoverMachine<>(
-            candidates,
+            request.plan().candidates(),
             new FailoverMachine.Options(request.chat().model(), ctx.options().getMaxAttempts(), request.hedge(),
                 deadlines.firstTokenMs(), deadlines.requestMs()),
             this::admit,
-            () -> ctx.retryBudget().tryRetry(System.currentTimeMillis()));
+            () -> ctx.retryBudget().tryRetry(System.currentTimeMillis()),
+            candidate -> candidate.endpoint().id());
   }
 
   void start() {
@@ -124,7 +119,8 @@ final class ExchangeDriver {
   }
 
   /** A 429 or a breaker on this node or a peer may have blocked the endpoint since the route was chosen. */
-  private Object admit(Endpoint endpoint) {
+  private Object admit(Candidate candidate) {
+    Endpoint endpoint = candidate.endpoint();
     if (ctx.resilience().blocklist().isBlocked(endpoint.id(), System.currentTimeMillis())) {
       return null;
     }
@@ -173,19 +169,19 @@ final class ExchangeDriver {
     for (FailoverCommand command : commands) {
       if (command instanceof FailoverCommand.Start start) {
         UpstreamAttempt attempt = new UpstreamAttempt(this, start.attempt());
-        attempts.put(start.attempt(), attempt);
+        attempts.add(attempt);
         attempt.launch();
       } else if (command instanceof FailoverCommand.Cancel cancel) {
-        UpstreamAttempt attempt = attempts.get(cancel.attempt());
+        UpstreamAttempt attempt = attemptOf(cancel.attempt());
         if (attempt != null) {
           attempt.abandon();
         }
       } else if (command instanceof FailoverCommand.Settle settle) {
         EndpointBreaker.settle(settle.attempt().ticket(), settle.outcome().breaker());
       } else if (command instanceof FailoverCommand.LateFailure late) {
-        ctx.resilience().breaker(late.attempt().<Endpoint>endpoint()).recordLateFailure();
+        ctx.resilience().breaker(late.attempt().<Candidate>endpoint().endpoint()).recordLateFailure();
       } else if (command instanceof FailoverCommand.Commit commit) {
-        commit(attempts.get(commit.attempt()));
+        commit(attemptOf(commit.attempt()));
       } else if (command instanceof FailoverCommand.ArmHedge) {
         Endpoint primary = request.plan().primary().endpoint();
         hedgeTimer = vertx.setTimer(Math.max(1, hedgeDelayMs(primary)), id -> {
@@ -196,7 +192,7 @@ final class ExchangeDriver {
         if (fail.retryAfterSeconds() >= 0) {
           response.putHeader("retry-after", Long.toString(fail.retryAfterSeconds()));
         }
-        RouteHeaders.apply(response, machine.servingEndpoint(), machine.attempts(), request.plan().reason(), request.requestId());
+        RouteHeaders.apply(response, servingEndpoint(), machine.attempts(), request.plan().reason(), request.requestId());
         ErrorResponder.send(response, fail.error(), request.surface().errorBody(fail.error()));
         finish(fail.error().status(), fail.outcome());
       } else if (command instanceof FailoverCommand.EndStream end) {
@@ -209,6 +205,15 @@ final class ExchangeDriver {
         finish(machine.winner() != null ? 200 : 499, "client_gone");
       }
     }
+  }
+
+  private UpstreamAttempt attemptOf(FailoverMachine.Attempt handle) {
+    for (UpstreamAttempt attempt : attempts) {
+      if (attempt.handle == handle) {
+        return attempt;
+      }
+    }
+    return null;
   }
 
   private void commit(UpstreamAttempt attempt) {
@@ -244,6 +249,11 @@ final class ExchangeDriver {
     return Math.round(Double.isFinite(p95) ? p95 : endpoint.model().nominalTtftMs() * 2);
   }
 
+  private Endpoint servingEndpoint() {
+    Candidate serving = machine.servingEndpoint();
+    return serving == null ? null : serving.endpoint();
+  }
+
   long remainingMs() {
     return request.deadlines().requestMs() - (System.nanoTime() - request.startedNanos()) / 1_000_000;
   }
@@ -267,18 +277,18 @@ final class ExchangeDriver {
       vertx.cancelTimer(hedgeTimer);
       hedgeTimer = -1;
     }
-    for (UpstreamAttempt attempt : attempts.values()) {
+    for (UpstreamAttempt attempt : attempts) {
       attempt.cancelTimers();
     }
     List<ExchangeRecord.AttemptFailure> failures = new ArrayList<>(machine.failures().size());
-    for (FailoverMachine.Failure<Endpoint> failure : machine.failures()) {
-      failures.add(new ExchangeRecord.AttemptFailure(failure.endpoint(), failure.outcome().errorKind()));
+    for (FailoverMachine.Failure<Candidate> failure : machine.failures()) {
+      failures.add(new ExchangeRecord.AttemptFailure(failure.endpoint().endpoint(), failure.outcome().errorKind()));
     }
     FailoverMachine.Attempt winner = machine.winner();
     String hedge = !machine.hedged() ? "none" : winner != null && winner.hedge() ? "hedge_won" : "primary_won";
     ExchangeRecord record =
         new ExchangeRecord(
-            request.chat().model(), machine.servingEndpoint(), machine.attempts(), status, request.chat().stream(),
+            request.chat().model(), servingEndpoint(), machine.attempts(), status, request.chat().stream(),
             outcome, machine.servedByFallback(), hedge, machine.retriesDenied(), List.copyOf(failures), usage,
             costDollars, firstByteNanos, overheadNanos, System.nanoTime() - request.startedNanos());
     onFinish.accept(record);

@@ -38,7 +38,7 @@ final class UpstreamAttempt {
   UpstreamAttempt(ExchangeDriver exchange, FailoverMachine.Attempt handle) {
     this.exchange = exchange;
     this.handle = handle;
-    this.endpoint = handle.endpoint();
+    this.endpoint = handle.<dev.meridian.core.routing.Candidate>endpoint().endpoint();
     this.request = exchange.request.chat();
     this.response = exchange.response;
   }

@@ -88,6 +88,7 @@ public final class FailoverMachine<E> {
   public record Failure<E>(E endpoint, AttemptOutcome outcome) {}
 
   private final List<E> candidates;
+  private final java.util.function.Function<E, String> name;
   private final Options options;
   private final Admission<E> admission;
   private final BooleanSupplier retryBudget;
@@ -111,6 +112,13 @@ public final class FailoverMachine<E> {
    * @param retryBudget asked before every attempt after the first; false refuses it
    */
   public FailoverMachine(List<E> candidates, Options options, Admission<E> admission, BooleanSupplier retryBudget) {
+    this(candidates, options, admission, retryBudget, String::valueOf);
+  }
+
+  /** @param name how an endpoint is named in the client's error message */
+  public FailoverMachine(List<E> candidates, Options options, Admission<E> admission, BooleanSupplier retryBudget,
+      java.util.function.Function<E, String> name) {
+    this.name = name;
     this.candidates = candidates;
     this.options = options;
     this.admission = admission;
@@ -177,7 +185,7 @@ public final class FailoverMachine<E> {
     } else {
       allRateLimited = false;
     }
-    lastFailure = attempt.endpoint() + ": " + detail;
+    lastFailure = name.apply(attempt.<E>endpoint()) + ": " + detail;
     lastWasTimeout = outcome == AttemptOutcome.FIRST_BYTE_TIMEOUT;
     if (inFlight.isEmpty() && !launchNext(false, out)) {
       failAll(out);
