@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Meridian's client surfaces driven by the official OpenAI and Anthropic SDKs (npm, pinned in
+# package-lock.json) against the embedded default: simulated providers in three regions, no API keys.
+# Installs node_modules when missing, builds the jar when missing or older than the sources, starts
+# Meridian standalone on free loopback ports, then runs every *.test.mjs here. Non-zero on failure.
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+JAR="${MERIDIAN_JAR:-$ROOT/launcher/target/meridian.jar}"
+log() { echo "[sdk-tests] $*"; }
+
+for tool in node npm curl java; do
+  command -v "$tool" >/dev/null || { log "missing $tool"; exit 1; }
+done
+if [[ ! -f "$HERE/node_modules/openai/package.json" \
+   || "$HERE/package-lock.json" -nt "$HERE/node_modules/.package-lock.json" ]]; then
+  log "installing the SDKs from package-lock.json"
+  (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/meridian-sdk-tests.XXXXXX")"
+MERIDIAN_PID=""
+cleanup() {
+  local rc=$?
+  if [[ -n "$MERIDIAN_PID" ]] && kill -0 "$MERIDIAN_PID" 2>/dev/null; then
+    kill "$MERIDIAN_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$MERIDIAN_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$MERIDIAN_PID" 2>/dev/null || true
+    wait "$MERIDIAN_PID" 2>/dev/null || true
+  fi
+  if [[ $rc -ne 0 && -f "$WORK/meridian.log" ]]; then
+    log "FAILED (exit $rc); last lines of the Meridian log:"
+    tail -n 40 "$WORK/meridian.log" || true
+  fi
+  rm -rf "$WORK"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [[ ! -f "$JAR" ]]; then
+  log "building $JAR"
+  (cd "$ROOT" && mvn -q -B -DskipTests package) >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
+fi
+
+read -r PORT SIM_PORT < <(node -e '
+  const net = require("net");
+  const free = () => new Promise((ok) => { const s = net.createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => ok(p)); }); });
+  (async () => { const a = await free(); let b; do { b = await free(); } while (b === a); console.log(a, b); })();')
+BASE="http://127.0.0.1:$PORT"
+log "starting Meridian on $BASE (simulator on $SIM_PORT)"
+java -jar "$JAR" embedded --standalone --port "$PORT" --simulator-port "$SIM_PORT" \
+  --latency-scale 0.05 --probe-interval-ms 2000 >"$WORK/meridian.log" 2>&1 &
+MERIDIAN_PID=$!
+ready=""
+for _ in $(seq 1 180); do
+  kill -0 "$MERIDIAN_PID" 2>/dev/null || { log "Meridian exited during start-up"; exit 1; }
+  if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/readyz" || true)" == 200 ]]; then ready=1; break; fi
+  sleep 0.5
+done
+[[ -n "$ready" ]] || { log "Meridian not ready after 90 s"; exit 1; }
+log "ready"
+
+(cd "$HERE" && MERIDIAN_URL="$BASE" node --test --test-reporter=spec --test-concurrency=1 ./*.test.mjs)
