@@ -13,8 +13,11 @@ package dev.meridian.core.stream;
  * @param id the last {@code id:} value, or null
  * @param data the {@code data:} values joined by newlines, one leading space stripped from each; null
  *     when the event has no data line
+ * @param leadingLf the first byte is the LF of a CRLF whose CR ended the previous event (the chunk was
+ *     cut between the two): it belongs to that event's terminator, so a relay that drops the previous
+ *     event drops this byte with it
  */
-public record SseFrame(int start, int end, String text, String event, String id, String data) {
+public record SseFrame(int start, int end, String text, String event, String id, String data, boolean leadingLf) {
   public int length() {
     return end - start;
   }

@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <p>A CRLF event terminator split after its CR completes the event at the CR (waiting for the LF would
  * hold a CR-only stream's events back a chunk); the LF then leads the next event's bytes and is read as
- * the tail of that CRLF, as an SSE client reading the same bytes does.
+ * the tail of that CRLF, as an SSE client reading the same bytes does ({@link SseFrame#leadingLf()}).
  *
  * <p>An incomplete event may hold at most {@code maxEventBytes}, which bounds every line too: past it the
  * framer stops ({@link Batch#tooLarge()}), so a broken upstream cannot grow memory without bound.
@@ -142,7 +142,8 @@ public final class SseFramer {
     String data = null;
     StringBuilder joined = null;
     int n = text.length();
-    int at = afterCr && n > 0 && text.charAt(0) == '\n' ? 1 : 0;
+    boolean leadingLf = afterCr && n > 0 && text.charAt(0) == '\n';
+    int at = leadingLf ? 1 : 0;
     while (at < n) {
       int eol = at;
       while (eol < n && text.charAt(eol) != '\n' && text.charAt(eol) != '\r') {
@@ -179,6 +180,6 @@ public final class SseFramer {
     if (joined != null) {
       data = joined.toString();
     }
-    return new SseFrame(start, end, text, event, id, data);
+    return new SseFrame(start, end, text, event, id, data, leadingLf);
   }
 }
