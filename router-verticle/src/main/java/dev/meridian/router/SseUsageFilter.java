@@ -1,43 +1,60 @@
 package dev.meridian.router;
 
+import dev.meridian.core.openai.OpenAiError;
+import dev.meridian.core.openai.SecretRedactor;
 import dev.meridian.core.openai.Usage;
+import dev.meridian.core.stream.ChatStreamEvent;
+import dev.meridian.core.stream.SseFrame;
+import dev.meridian.core.stream.SseFramer;
+
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Sits in the SSE relay: forwards events as they complete, reads the provider's usage event (which
- * Meridian asks for so it can bill every request), and drops that event when the client did not ask
- * for usage itself. Counts content-bearing events so a stream without usage can still be estimated.
+ * Sits in the SSE relay: forwards events as they complete, reads the provider's usage (which Meridian
+ * asks for so it can bill every request), and drops the usage-only event when the client did not ask
+ * for usage itself. Every decision is taken on the parsed event ({@link ChatStreamEvent}), never on byte
+ * patterns, so pretty-printed JSON, CRLF, {@code event:}/{@code id:} lines and comments read the same.
+ *
+ * <p>What the client gets: every event byte for byte, except (1) a usage-only event (usage, no choices)
+ * when it did not set {@code stream_options.include_usage: true}, which is dropped, and (2) an error
+ * event, or any event the redactor suspects of holding a provider key, which goes out redacted. Usage
+ * riding on a content chunk is forwarded as it is even to a client that did not ask: the chunk's
+ * content is the client's, the OpenAI SDKs read an unexpected {@code usage} on a chunk without harm, and
+ * stripping it would mean re-encoding the provider's JSON.
  *
  * <p>Events are forwarded only once their blank-line terminator has arrived; a partial event is useless
  * to a client anyway, and holding it costs no latency on the events that matter.
  */
 final class SseUsageFilter {
-  private static final byte[] USAGE_MARKER = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] EMPTY_CHOICES = "\"choices\":[]".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] CONTENT_MARKER = "content\":\"".getBytes(StandardCharsets.US_ASCII);
-
-  private static final byte[] ERROR_MARKER = "\"error\"".getBytes(StandardCharsets.US_ASCII);
-
+  private static final String DROP = "";
   private final boolean clientWantsUsage;
-  private final dev.meridian.core.openai.SecretRedactor redactor;
-  private Buffer pending = Buffer.buffer();
+  private final SecretRedactor redactor;
+  private final SseFramer framer;
   private Usage usage;
-  private long contentEvents;
+  private long completionTokens;
+  /** The end of the stream, decided once (by whichever of {@link #usage} and {@link #flush} runs first). */
+  private Buffer tail;
+  /** The previous event was dropped (its CRLF's LF may still be ahead). */
+  private boolean droppedLast;
+  /** The framer stopped on an oversized event; the client has had the error event. */
+  private boolean broken;
 
   SseUsageFilter(boolean clientWantsUsage) {
-    this(clientWantsUsage, dev.meridian.core.openai.SecretRedactor.none());
+    this(clientWantsUsage, SecretRedactor.none());
   }
 
   /**
-   * @param redactor applied to error events: a provider reporting an auth failure inside a stream may
-   *     echo our key, and the stream goes to the client as is otherwise
+   * @param redactor applied to error events and to any event it flags: a provider reporting an auth
+   *     failure inside a stream may echo our key, and the stream goes to the client as is otherwise
    */
-  SseUsageFilter(boolean clientWantsUsage, dev.meridian.core.openai.SecretRedactor redactor) {
+  SseUsageFilter(boolean clientWantsUsage, SecretRedactor redactor) {
+    this(clientWantsUsage, redactor, SseFramer.DEFAULT_MAX_EVENT_BYTES);
+  }
+
+  SseUsageFilter(boolean clientWantsUsage, SecretRedactor redactor, int maxEventBytes) {
     this.clientWantsUsage = clientWantsUsage;
     this.redactor = redactor;
+    this.framer = new SseFramer(maxEventBytes);
   }
 
   /**
@@ -45,114 +62,92 @@ final class SseUsageFilter {
    * which is the usual case, they go out as a slice of the input rather than a copy.
    */
   Buffer accept(Buffer chunk) {
-    Buffer input = pending.length() == 0 ? chunk : pending.appendBuffer(chunk);
-    byte[] bytes = input.getBytes();
-    int eventStart = 0;
-    Buffer out = null;
-    boolean verbatim = true;
-    for (int i = 0; i + 1 < bytes.length; i++) {
-      int terminator = terminatorLength(bytes, i);
-      if (terminator == 0) {
+    return forward(framer.feed(chunk));
+  }
+
+  /** Whatever is left when the stream ends (an unterminated last event), decided like any other. */
+  Buffer flush() {
+    settle();
+    Buffer rest = tail;
+    tail = Buffer.buffer();
+    return rest;
+  }
+
+  /** The provider's usage, or an estimate from the streamed deltas when it sent none. */
+  Usage usage(long promptTokensEstimate) {
+    // The relay asks for usage before it flushes: an unterminated last event may be the usage one.
+    settle();
+    return usage != null ? usage : new Usage(promptTokensEstimate, completionTokens, true);
+  }
+
+  private void settle() {
+    if (tail == null) {
+      tail = forward(framer.finish());
+    }
+  }
+
+  private Buffer forward(SseFramer.Batch batch) {
+    Buffer input = batch.input();
+    Buffer out = null; // stays null while the output is the input's complete events unchanged
+    for (SseFrame frame : batch.frames()) {
+      String replacement = decide(frame);
+      boolean dropped = DROP.equals(replacement);
+      // An LF cut off from the previous event's CRLF leads this frame: it shares that event's fate.
+      boolean lfDropped = frame.leadingLf() && droppedLast;
+      boolean lfKept = frame.leadingLf() && !droppedLast;
+      droppedLast = dropped;
+      if (replacement == null && !lfDropped && out == null) {
         continue;
       }
-      int eventEnd = i + terminator;
-      boolean kept = keep(bytes, eventStart, eventEnd);
-      boolean redact = kept && indexOf(bytes, eventStart, eventEnd, ERROR_MARKER) >= 0;
-      if (verbatim && (!kept || redact)) {
+      if (out == null) {
         // From here on the output differs from the input: copy what was forwarded so far as is.
-        verbatim = false;
-        out = Buffer.buffer(eventEnd);
-        out.appendBytes(bytes, 0, eventStart);
+        out = Buffer.buffer(batch.completeLength());
+        out.appendBuffer(input, 0, frame.start());
       }
-      if (!verbatim && kept) {
-        if (redact) {
-          String event = new String(bytes, eventStart, eventEnd - eventStart, StandardCharsets.UTF_8);
-          out.appendString(redactor.redact(event));
-        } else {
-          out.appendBytes(bytes, eventStart, eventEnd - eventStart);
-        }
-      }
-      eventStart = eventEnd;
-      i = eventEnd - 1;
-    }
-    pending = eventStart == bytes.length ? Buffer.buffer() : Buffer.buffer().appendBytes(bytes, eventStart, bytes.length - eventStart);
-    if (verbatim) {
-      // Nothing dropped or rewritten: the complete events are the input's first eventStart bytes.
-      return eventStart == 0 ? Buffer.buffer() : eventStart == bytes.length ? input : input.slice(0, eventStart);
-    }
-    return out.length() == 0 ? Buffer.buffer() : out;
-  }
-
-  /** Whatever is left when the stream ends (an unterminated last event), forwarded as is. */
-  Buffer flush() {
-    Buffer rest = pending;
-    pending = Buffer.buffer();
-    String text = rest.toString(StandardCharsets.UTF_8);
-    return redactor.mayContainSecret(text) ? Buffer.buffer(redactor.redact(text)) : rest;
-  }
-
-  /** The provider's usage, or an estimate from the streamed content when it sent none. */
-  Usage usage(long promptTokensEstimate) {
-    if (usage != null) {
-      return usage;
-    }
-    // Providers stream about one token per event; closer than characters / 4 for short deltas.
-    return new Usage(promptTokensEstimate, contentEvents, true);
-  }
-
-  private static int terminatorLength(byte[] b, int i) {
-    if (b[i] == '\n' && b[i + 1] == '\n') {
-      return 2;
-    }
-    if (i + 3 < b.length && b[i] == '\r' && b[i + 1] == '\n' && b[i + 2] == '\r' && b[i + 3] == '\n') {
-      return 4;
-    }
-    return 0;
-  }
-
-  /** Inspects one complete event; false when it must not reach the client. */
-  private boolean keep(byte[] b, int start, int end) {
-    if (indexOf(b, start, end, USAGE_MARKER) >= 0) {
-      Usage parsed = parseUsage(b, start, end);
-      if (parsed != null) {
-        usage = parsed;
-        // A usage-only event (no choices) exists because we asked for it; the client did not.
-        return clientWantsUsage || indexOf(b, start, end, EMPTY_CHOICES) < 0;
+      if (replacement == null) {
+        int skip = lfDropped ? 1 : 0;
+        out.appendBuffer(input, frame.start() + skip, frame.length() - skip);
+      } else if (dropped) {
+        out.appendBuffer(input, frame.start(), lfKept ? 1 : 0);
+      } else {
+        out.appendString(lfDropped ? replacement.substring(1) : replacement); // the text holds the LF
       }
     }
-    int content = indexOf(b, start, end, CONTENT_MARKER);
-    if (content >= 0 && content + CONTENT_MARKER.length < end && b[content + CONTENT_MARKER.length] != '"') {
-      contentEvents++;
+    if (batch.tooLarge() && !broken) {
+      broken = true;
+      // The upstream sent an event past the bound: the client learns the stream broke, and nothing else.
+      out = out != null ? out : Buffer.buffer().appendBuffer(input, 0, batch.completeLength());
+      out.appendString(oversizedEventError());
     }
-    return true;
+    if (out != null) {
+      return out;
+    }
+    int complete = batch.completeLength();
+    return complete == 0 ? Buffer.buffer() : complete == input.length() ? input : input.slice(0, complete);
   }
 
-  private static Usage parseUsage(byte[] b, int start, int end) {
-    String event = new String(b, start, end - start, StandardCharsets.UTF_8).trim();
-    if (!event.startsWith("data:")) {
-      return null;
+  /** Reads one complete event; null to forward its bytes unchanged, {@link #DROP} to drop it, else its new text. */
+  private String decide(SseFrame frame) {
+    ChatStreamEvent event = ChatStreamEvent.of(frame);
+    if (event.usage() != null) {
+      usage = event.usage(); // a provider repeating cumulative usage on every chunk: the last one counts
     }
-    String data = event.substring(5).trim();
-    if (!data.startsWith("{")) {
-      return null;
+    completionTokens += event.completionTokens();
+    if (event.kind() == ChatStreamEvent.Kind.USAGE_ONLY && !clientWantsUsage) {
+      return DROP; // it exists because Meridian asked for it; the client did not
     }
-    try {
-      return Usage.fromJson(new JsonObject(data).getJsonObject("usage"));
-    } catch (DecodeException | ClassCastException e) {
-      return null;
+    String text = frame.text();
+    // redact() changes nothing that mayContainSecret() does not flag; error events skip the check.
+    if (event.kind() == ChatStreamEvent.Kind.ERROR || redactor.mayContainSecret(text)) {
+      String redacted = redactor.redact(text);
+      return redacted.equals(text) ? null : redacted;
     }
+    return null;
   }
 
-  private static int indexOf(byte[] b, int start, int end, byte[] needle) {
-    outer:
-    for (int i = start; i <= end - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (b[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
+  private static String oversizedEventError() {
+    String message = "The upstream sent a stream event larger than Meridian relays.";
+    return "data: " + new OpenAiError(502, OpenAiError.SERVER_ERROR, "upstream_stream_error", message, null)
+        .toJson().encode() + "\n\n";
   }
 }

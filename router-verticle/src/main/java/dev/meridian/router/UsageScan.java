@@ -3,6 +3,7 @@ package dev.meridian.router;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.meridian.core.openai.Usage;
+import dev.meridian.core.openai.UsageReader;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.jackson.JacksonCodec;
 
@@ -14,7 +15,8 @@ import io.vertx.core.json.jackson.JacksonCodec;
  * <p>Same result as {@code Usage.fromJson(new JsonObject(body).getJsonObject("usage"))} with a failure
  * read as null: the whole body is still tokenized, with the same parser settings as Vert.x's, so
  * malformed JSON, trailing tokens, a top level that is not an object, or a {@code usage} that is not
- * an object all give null; a key given twice counts by its last value, as in a map.
+ * an object all give null; a key given twice counts by its last value, as in a map. The usage fields
+ * themselves (cached and reasoning tokens included) are read by {@link UsageReader}.
  */
 final class UsageScan {
   private UsageScan() {}
@@ -31,7 +33,7 @@ final class UsageScan {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
         if ("usage".equals(name)) {
-          usage = value == JsonToken.START_OBJECT ? readUsage(parser) : null;
+          usage = value == JsonToken.START_OBJECT ? UsageReader.read(parser) : null;
           parser.skipChildren();
         } else {
           parser.skipChildren();
@@ -44,28 +46,5 @@ final class UsageScan {
     } catch (java.io.IOException | RuntimeException e) {
       return null;
     }
-  }
-
-  /** At the usage object's start; leaves the parser on its end. */
-  private static Usage readUsage(JsonParser parser) throws java.io.IOException {
-    Number prompt = null;
-    Number completion = null;
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String name = parser.currentName();
-      JsonToken value = parser.nextToken();
-      Number number = value == JsonToken.VALUE_NUMBER_INT || value == JsonToken.VALUE_NUMBER_FLOAT
-          ? parser.getNumberValue()
-          : null;
-      if ("prompt_tokens".equals(name)) {
-        prompt = number;
-      } else if ("completion_tokens".equals(name)) {
-        completion = number;
-      }
-      parser.skipChildren();
-    }
-    if (prompt == null || completion == null) {
-      return null;
-    }
-    return new Usage(Math.max(0, prompt.longValue()), Math.max(0, completion.longValue()), false);
   }
 }
