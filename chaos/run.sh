@@ -197,10 +197,10 @@ for region in us-east eu-west ap-southeast; do
 done
 
 if [[ -n "$CATALOG" ]]; then
-  mapfile -t ALL_MODELS < <(jq -r '.models[].id' "$CATALOG")
+  mapfile -t ALL_MODELS < <(jq -r '.models[] | select((.kind // "chat") == "chat") | .id' "$CATALOG")
 else
-  mapfile -t ALL_MODELS < <(unzip -p "$JAR" catalog/default-catalog.json 2>/dev/null | jq -r '.models[].id' \
-    || jq -r '.models[].id' "$ROOT/meridian-core/src/main/resources/catalog/default-catalog.json")
+  mapfile -t ALL_MODELS < <(unzip -p "$JAR" catalog/default-catalog.json 2>/dev/null | jq -r '.models[] | select((.kind // "chat") == "chat") | .id' \
+    || jq -r '.models[] | select((.kind // "chat") == "chat") | .id' "$ROOT/meridian-core/src/main/resources/catalog/default-catalog.json")
 fi
 (( ${#ALL_MODELS[@]} > 0 )) || die "could not list the catalog's models"
 

@@ -62,7 +62,7 @@ final class ProbeExchange {
       request =
           new RequestOptions()
               .setMethod(HttpMethod.POST)
-              .setAbsoluteURI(target.endpoint().chatCompletionsUrl())
+              .setAbsoluteURI(target.endpoint().upstreamUrl())
               .setConnectTimeout(options.getProbeTimeoutMs())
               // Closes a connection whose body stalls after we stopped caring (e.g. an error body).
               .setIdleTimeout(options.getProbeTimeoutMs())

@@ -1,6 +1,7 @@
 package dev.meridian.health;
 
 import dev.meridian.core.catalog.ApiKeys;
+import dev.meridian.core.catalog.ModelKind;
 import dev.meridian.core.health.ProbeResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one minimal streaming chat completion to an endpoint and measures what a client would see:
- * time to first token, generation speed, tokens and cost, and how it failed if it did. The returned
+ * Sends one minimal streaming chat completion to an endpoint (a one-token embedding to an embedding
+ * model's) and measures what a client would see: time to first token, generation speed, tokens and
+ * cost, and how it failed if it did. The returned
  * future always succeeds; failures are results ({@link dev.meridian.core.health.ProbeOutcome}).
  *
  * <p>One pooled keep-alive {@link HttpClient} serves every probe, so a probe usually reuses a warm
@@ -65,10 +67,11 @@ public final class Prober {
 
   private Future<ProbeResult> run(ProbeTarget target) {
     String key = apiKeys.keyFor(target.endpoint().provider());
-    ProbeExchange exchange =
-        new ProbeExchange(vertx, client, target, options, key, requestBody(target));
-    return exchange
-        .run()
+    Future<ProbeResult> probed =
+        target.endpoint().model().kind() == ModelKind.EMBEDDING
+            ? new EmbeddingProbe(vertx, client, target, options, key).run()
+            : new ProbeExchange(vertx, client, target, options, key, requestBody(target)).run();
+    return probed
         .onSuccess(
             result -> {
               if (LOG.isDebugEnabled()) {

@@ -101,6 +101,37 @@ class SimulatorProberTest {
   }
 
   @Test
+  void anEmbeddingEndpointIsProbedWithAOneTokenEmbeddingTimedToTheWholeAnswer() throws Exception {
+    probe(prober, "text-embedding-v4", "us-east"); // warm the pooled connection
+    // 110 ms nominal, x0.83 from Singapore, plus the 210 ms round trip from us-east.
+    ProbeResult far = probe(prober, "text-embedding-v4", "ap-southeast");
+    assertThat(far.outcome()).isEqualTo(ProbeOutcome.OK);
+    assertThat(far.ttftMs()).isBetween((110 * 0.83 + 210) * SCALE - 1, (110 * 0.83 + 210) * SCALE + 400);
+    assertThat(far.tokensPerSecond()).as("nothing is generated").isNaN();
+    assertThat(far.promptTokens()).isPositive();
+    assertThat(far.completionTokens()).isZero();
+    assertThat(far.costDollars()).isPositive();
+  }
+
+  @Test
+  void anEmbeddingEndpointsErrorsAndStallsAreTheirOutcomes(Vertx vertx) throws Exception {
+    admin.fault("text-embedding-v4", "us-east", new JsonObject().put("errorRate", 1.0).put("errorStatus", 503)).await();
+    admin.fault("text-embedding-v4", "eu-west", new JsonObject().put("stallAfterChunks", 0)).await();
+    ProbeResult failing = probe(prober, "text-embedding-v4", "us-east");
+    assertThat(failing.outcome()).isEqualTo(ProbeOutcome.HTTP_ERROR);
+    assertThat(failing.httpStatus()).isEqualTo(503);
+    Prober quick = prober(vertx, new HealthOptions().setRegion("us-east").setProbeTimeoutMs(300));
+    try {
+      long start = System.nanoTime();
+      ProbeResult stalled = probe(quick, "text-embedding-v4", "eu-west");
+      assertThat(stalled.outcome()).isEqualTo(ProbeOutcome.TIMEOUT);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+    } finally {
+      quick.close().await();
+    }
+  }
+
+  @Test
   void downEndpointIsAConnectError() throws Exception {
     admin.fault("glm-5", "us-east", new JsonObject().put("down", true)).await();
 

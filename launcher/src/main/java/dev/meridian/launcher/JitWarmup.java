@@ -87,9 +87,14 @@ final class JitWarmup {
     return deploymentId == null ? Future.succeededFuture() : vertx.undeploy(deploymentId);
   }
 
-  /** Which model does not matter to the JIT: any one with an endpoint exercises the whole path. */
+  /** Which chat model does not matter to the JIT: any one with an endpoint exercises the whole path. */
   private static String firstModel(Catalog catalog) {
-    return catalog.endpoints().get(0).model().id();
+    return catalog.endpoints().stream()
+        .filter(endpoint -> endpoint.model().kind() == dev.meridian.core.catalog.ModelKind.CHAT)
+        .findFirst()
+        .orElse(catalog.endpoints().get(0))
+        .model()
+        .id();
   }
 
   /** Keeps {@link #CONCURRENCY} requests in flight until {@code total} have been answered. */

@@ -122,10 +122,17 @@ final class ModelDirectory {
       }
       regions.add(view);
     }
+    JsonObject meridian = new JsonObject().put("kind", model.kind().id());
+    if (model.embedding() != null) {
+      meridian.put("embedding", new JsonObject()
+          .put("dimensions", model.embedding().dimensions())
+          .put("allowed_dimensions", new JsonArray(model.embedding().allowedDimensions()))
+          .put("max_inputs", model.embedding().maxInputs()));
+    }
     return entry(model.id(), model.provider())
         .put(
             "meridian",
-            new JsonObject()
+            meridian
                 .put("tier", model.tier().id())
                 .put("family", model.family())
                 .put("capabilities", new JsonArray(model.capabilities().stream().sorted().toList()))

@@ -1,5 +1,6 @@
 package dev.meridian.router;
 
+import dev.meridian.core.catalog.ModelKind;
 import dev.meridian.core.health.HealthState;
 import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.MeridianHeaders;
@@ -95,15 +96,19 @@ final class RequestPipeline {
     response.putHeader(RouteHeaders.REQUEST_ID, requestId);
     Surface.Parsed parsed = surface.parse(body, http);
     ChatRequest request = parsed.chat();
+    OpenAiError wrongKind = ModelKind.mismatch(rules.current().catalog(), request.model(), surface.modelKind());
+    if (wrongKind != null) {
+      throw wrongKind.asException();
+    }
     if (client != null) {
-      request = applyKeyRules(client, request);
+      request = applyKeyRules(client, request, surface.modelKind());
     }
     Deadlines deadlines = Deadlines.fromHeaders(http::getHeader, configuredDeadlines);
     String hedgeHeader = http.getHeader(HEDGE_HEADER);
     boolean hedge =
         hedgeHeader == null ? resilience.options().isHedgeByDefault() : Boolean.parseBoolean(hedgeHeader.trim());
     RoutingPreferences preferences = RoutingPreferences.fromHeaders(http::getHeader).forClient(client);
-    RequestProfile profile = RequestProfile.of(request);
+    RequestProfile profile = surface.profile(new Surface.Parsed(request, parsed.wire()));
     RoutePlan plan =
         rules.current().selector().select(
             request.model(),
@@ -182,8 +187,11 @@ final class RequestPipeline {
     }
   }
 
-  /** The key's allow list and output cap: 403 for a model it may not use, 400 for too large a max_tokens. */
-  private ChatRequest applyKeyRules(ClientKey client, ChatRequest request) {
+  /**
+   * The key's allow list and output cap: 403 for a model it may not use, 400 for too large a max_tokens.
+   * An embedding has no output to cap.
+   */
+  private ChatRequest applyKeyRules(ClientKey client, ChatRequest request, ModelKind kind) {
     if (!client.mayRequest(request.model(), rules.current().catalog())) {
       tenancyMetrics.authFailed(RouteSelector.MODEL_NOT_ALLOWED);
       throw OpenAiError.permissionDenied(
@@ -192,7 +200,7 @@ final class RequestPipeline {
           .asException();
     }
     int cap = client.maxOutputTokens();
-    if (cap > 0) {
+    if (cap > 0 && kind == ModelKind.CHAT) {
       if (request.maxTokens() == null) {
         return request.withMaxTokens(cap);
       }

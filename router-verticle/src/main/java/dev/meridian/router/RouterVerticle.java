@@ -11,6 +11,7 @@ import dev.meridian.core.routing.RetryBudget;
 import dev.meridian.core.routing.RoutingRules;
 import dev.meridian.router.surface.Surface;
 import dev.meridian.router.surface.chat.ChatCompletionsSurface;
+import dev.meridian.router.surface.embeddings.EmbeddingsSurface;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -161,7 +162,7 @@ public final class RouterVerticle extends VerticleBase {
     long sweepMs = Math.max(10, Math.min(1_000, options.getBodyReadTimeoutMs() / 10));
     bodySweep = vertx.setPeriodic(sweepMs, id -> bodyDeadlines.sweep(monotonicMs()));
     // Every surface is one adapter on the same pipeline: register it here, and that is all it takes.
-    for (Surface surface : java.util.List.<Surface>of(new ChatCompletionsSurface(redactor))) {
+    for (Surface surface : java.util.List.<Surface>of(new ChatCompletionsSurface(redactor), new EmbeddingsSurface())) {
       SurfaceRoute route =
           new SurfaceRoute(surface, access, tenancyMetrics, options.getMaxBodyBytes(), bodyDeadlines,
               RouterVerticle::monotonicMs, pipeline, listener);

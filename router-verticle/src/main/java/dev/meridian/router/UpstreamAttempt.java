@@ -1,6 +1,7 @@
 package dev.meridian.router;
 
 import dev.meridian.core.catalog.Endpoint;
+import dev.meridian.core.catalog.ModelKind;
 import dev.meridian.core.failover.AttemptOutcome;
 import dev.meridian.core.failover.FailoverMachine;
 import dev.meridian.core.openai.ChatRequest;
@@ -86,13 +87,23 @@ final class UpstreamAttempt {
    * of the request deadline, so the fallbacks still get their turn.
    */
   private long nonStreamedAttemptMs() {
+    if (endpoint.model().kind() == ModelKind.EMBEDDING) {
+      // Nothing is generated: the answer is due about when a chat answer's first token would be, plus
+      // the time to read a large batch (a generous 2 ms per 1,000 input tokens).
+      long readingMs = exchange.request.promptTokensEstimate() / 500;
+      return Math.max(1, Math.min(exchange.request.deadlines().firstTokenMs() + readingMs, attemptShareMs()));
+    }
     int budget = request.maxTokens() == null ? 1024 : request.maxTokens();
     double tokensPerSecond = Math.max(1, endpoint.model().nominalTokensPerSecond() / 2);
     long generationMs = (long) (budget * 1000 / tokensPerSecond);
+    return Math.max(1, Math.min(exchange.request.deadlines().firstTokenMs() + generationMs, attemptShareMs()));
+  }
+
+  /** This attempt's share of what is left of the request deadline, so the fallbacks still get their turn. */
+  private long attemptShareMs() {
     int maxAttempts = exchange.ctx.options().getMaxAttempts();
     // The attempts left, this one included (the machine has counted it already).
-    long share = exchange.remainingMs() / Math.max(1, maxAttempts - exchange.attemptsStarted() + 1);
-    return Math.max(1, Math.min(exchange.request.deadlines().firstTokenMs() + generationMs, share));
+    return exchange.remainingMs() / Math.max(1, maxAttempts - exchange.attemptsStarted() + 1);
   }
 
   void abandon() {
@@ -298,7 +309,9 @@ final class UpstreamAttempt {
     if (reported != null) {
       return reported;
     }
-    return new Usage(exchange.request.promptTokensEstimate(), Usage.estimateTokens(body.length()), true);
+    // An embedding's answer is vectors, not generated tokens.
+    long completion = endpoint.model().kind() == ModelKind.EMBEDDING ? 0 : Usage.estimateTokens(body.length());
+    return new Usage(exchange.request.promptTokensEstimate(), completion, true);
   }
 
   private String describe(Throwable error) {

@@ -60,7 +60,7 @@ final class UpstreamClient {
    * keep a handle on it (to reset it when the client leaves) before sending with {@link #send}.
    */
   Future<HttpClientRequest> open(Endpoint endpoint, boolean stream) {
-    String url = endpoint.chatCompletionsUrl();
+    String url = endpoint.upstreamUrl();
     String key = apiKeys.keyFor(endpoint.provider());
     Map<String, Prepared> cache = stream ? streamed : notStreamed;
     Prepared prepared = cache.get(url);

@@ -185,7 +185,7 @@ final class ProviderApi {
   }
 
   /** Faults that replace the answer altogether; returns whether one did. */
-  private boolean answeredByFault(Exchange exchange, Endpoint endpoint, FaultSpec fault, double rttMs) {
+  boolean answeredByFault(Exchange exchange, Endpoint endpoint, FaultSpec fault, double rttMs) {
     SimulatorStats.EndpointStats endpointStats = exchange.stats();
     if (fault.down()) {
       endpointStats.recordFault(FaultKind.DOWN);
@@ -253,7 +253,7 @@ final class ProviderApi {
     return probability > 0 && (probability >= 1 || random.nextDouble() < probability);
   }
 
-  private boolean authorized(HttpServerRequest request) {
+  boolean authorized(HttpServerRequest request) {
     if (expectedAuthorization == null) {
       return true;
     }
@@ -264,7 +264,7 @@ final class ProviderApi {
   }
 
   /** Bounded stats keys: a known region, "none" or "other", never an arbitrary header value. */
-  private String callerRegionKey(String callerRegion) {
+  String callerRegionKey(String callerRegion) {
     if (callerRegion == null || callerRegion.isEmpty()) {
       return SimulatorStats.NO_CALLER_REGION;
     }

@@ -45,6 +45,7 @@ public final class SimulatorVerticle extends VerticleBase {
     ProviderApi providers =
         new ProviderApi(vertx, catalog, options, faults, stats, new Random(options.getSeed()));
     providers.mount(router);
+    new EmbeddingsApi(vertx, catalog, options, providers, faults, stats, new Random(options.getSeed() + 1)).mount(router);
     router.errorHandler(404, ctx -> Replies.error(ctx.response(), OpenAiError.notFound(ctx.request().path())));
     router.errorHandler(
         405,

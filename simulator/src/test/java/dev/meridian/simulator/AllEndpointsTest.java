@@ -22,19 +22,21 @@ class AllEndpointsTest extends SimulatorTestBase {
   }
 
   @Test
-  void everyEndpointAnswersAtItsCatalogUrlWholeAndStreamed() {
+  void everyChatEndpointAnswersAtItsCatalogUrlWholeAndStreamed() {
     Catalog pointed = SimulatedProviders.pointAt(CATALOG, simulator, "127.0.0.1");
-    assertThat(pointed.endpoints()).hasSize(45);
+    List<Endpoint> chatEndpoints = pointed.endpoints().stream()
+        .filter(e -> e.model().kind() == dev.meridian.core.catalog.ModelKind.CHAT).toList();
+    assertThat(chatEndpoints).hasSize(45);
     List<Future<SimClient.Reply>> replies = new ArrayList<>();
-    for (Endpoint endpoint : pointed.endpoints()) {
-      String path = URI.create(endpoint.chatCompletionsUrl()).getPath();
+    for (Endpoint endpoint : chatEndpoints) {
+      String path = URI.create(endpoint.upstreamUrl()).getPath();
       JsonObject body = chat(endpoint.model().upstreamId(), "hello");
       replies.add(client.callAsync(HttpMethod.POST, path, body.encode(), Map.of()));
       replies.add(client.callAsync(HttpMethod.POST, path, body.put("stream", true).encode(), Map.of()));
     }
     SimClient.await(Future.all(replies));
     for (int i = 0; i < replies.size(); i++) {
-      Endpoint endpoint = pointed.endpoints().get(i / 2);
+      Endpoint endpoint = chatEndpoints.get(i / 2);
       SimClient.Reply reply = replies.get(i).result();
       assertThat(reply.status()).as(endpoint.id()).isEqualTo(200);
       assertThat(reply.headers().get(MeridianHeaders.SIMULATOR_ENDPOINT)).isEqualTo(endpoint.id());
@@ -43,7 +45,7 @@ class AllEndpointsTest extends SimulatorTestBase {
         assertThat(reply.body()).endsWith("data: [DONE]\n\n");
       }
     }
-    for (Endpoint endpoint : pointed.endpoints()) {
+    for (Endpoint endpoint : chatEndpoints) {
       assertThat(simulator.stats().endpoint(endpoint.id()).completed()).isEqualTo(2);
     }
   }

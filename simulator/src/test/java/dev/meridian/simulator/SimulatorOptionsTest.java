@@ -51,10 +51,10 @@ class SimulatorOptionsTest {
   void pointAtRewritesEveryBaseUrl() {
     Catalog pointed = SimulatedProviders.pointAt(CatalogLoader.loadDefault(), "localhost", 1234);
     for (Endpoint endpoint : pointed.endpoints()) {
-      assertThat(endpoint.chatCompletionsUrl())
+      assertThat(endpoint.upstreamUrl())
           .isEqualTo(
               "http://localhost:1234/" + endpoint.region() + "/" + endpoint.provider().id()
-                  + "/v1/chat/completions");
+                  + "/v1" + endpoint.model().kind().upstreamPath());
     }
     // The default catalog already has the same shape on the default port.
     Catalog original = CatalogLoader.loadDefault();

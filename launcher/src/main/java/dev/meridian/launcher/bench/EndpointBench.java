@@ -311,6 +311,9 @@ public final class EndpointBench {
     List<BenchTarget> targets = new ArrayList<>();
     for (Endpoint endpoint : catalog.endpoints()) {
       ModelSpec model = endpoint.model();
+      if (model.kind() != dev.meridian.core.catalog.ModelKind.CHAT) {
+        continue; // this bench measures streamed generation; an embedding has none
+      }
       if (!models.isEmpty() && !models.contains(model.id())) {
         continue;
       }
@@ -328,7 +331,7 @@ public final class EndpointBench {
         headers.put(MeridianHeaders.ROUTER_REGION, options.regionHeader());
       }
       targets.add(new BenchTarget(model.id(), model.upstreamId(), endpoint.region(), endpoint.provider().id(),
-          endpoint.chatCompletionsUrl(), headers, model.outputDollarsPerMillion(), model.nominalTtftMs(),
+          endpoint.upstreamUrl(), headers, model.outputDollarsPerMillion(), model.nominalTtftMs(),
           model.nominalTokensPerSecond()));
     }
     if (targets.isEmpty()) {

@@ -91,7 +91,10 @@ public final class Catalog {
       }
       byModel.put(model.id(), List.copyOf(modelEndpoints));
       all.addAll(modelEndpoints);
-      byTier.computeIfAbsent(model.tier(), t -> new ArrayList<>()).add(model);
+      if (model.kind() == ModelKind.CHAT) {
+        // Tiers and auto stand for "an answer at this price": only chat models give one.
+        byTier.computeIfAbsent(model.tier(), t -> new ArrayList<>()).add(model);
+      }
     }
     for (Tier tier : Tier.values()) {
       byTier.computeIfPresent(tier, (t, list) -> List.copyOf(list));
@@ -112,11 +115,19 @@ public final class Catalog {
       if (steps.isEmpty()) {
         throw new CatalogException("fallback chain for '" + name + "' is empty");
       }
+      ModelSpec owner = models.get(name);
+      ModelKind kind = owner == null ? ModelKind.CHAT : owner.kind();
       for (dev.meridian.core.routing.ChainStep step : steps) {
         for (String model : step.models()) {
-          if (!models.containsKey(model)) {
+          ModelSpec listed = models.get(model);
+          if (listed == null) {
             throw new CatalogException(
                 "fallback chain for '" + name + "' names unknown model '" + model + "'");
+          }
+          if (listed.kind() != kind) {
+            throw new CatalogException(
+                "fallback chain for '" + name + "' (" + kind.id() + ") names " + listed.kind().id()
+                    + " model '" + model + "': a fallback must answer the same kind of request");
           }
         }
       }

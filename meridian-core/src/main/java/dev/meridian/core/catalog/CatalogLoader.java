@@ -98,6 +98,7 @@ public final class CatalogLoader {
         }
       }
       double outputPrice = nonNegative(price, "outputPerMillion", where);
+      EmbeddingSpec embedding = embedding(json, where);
       models.add(
           new ModelSpec(
               id,
@@ -111,7 +112,11 @@ public final class CatalogLoader {
               outputPrice,
               modelRegions,
               positive(nominal, "ttftMs", where),
-              positive(nominal, "tokensPerSecond", where)));
+              // An embedding answer is not generated token by token: no speed to publish.
+              embedding != null && nominal.getValue("tokensPerSecond") == null
+                  ? Double.NaN
+                  : positive(nominal, "tokensPerSecond", where),
+              embedding));
     }
     Object classifierJson = root.getValue("classifier");
     if (classifierJson != null && !(classifierJson instanceof JsonObject)) {
@@ -167,7 +172,7 @@ public final class CatalogLoader {
             throw new CatalogException(where + " names unknown tier '" + tierName + "'");
           }
           for (ModelSpec spec : models) {
-            if (spec.tier() == tier) {
+            if (spec.tier() == tier && spec.kind() == ModelKind.CHAT) { // tiers stand for chat answers only
               stepModels.add(spec.id());
             }
           }
@@ -202,6 +207,35 @@ public final class CatalogLoader {
       list.add(object);
     }
     return list;
+  }
+
+  /** The {@code embedding} object of a model whose {@code kind} is {@code embedding}; null for chat. */
+  private static EmbeddingSpec embedding(JsonObject json, String where) {
+    String kindName = json.getString("kind", ModelKind.CHAT.id());
+    ModelKind kind = ModelKind.fromId(kindName);
+    if (kind == null) {
+      throw new CatalogException(where + " has unknown kind '" + kindName + "' (expected chat or embedding)");
+    }
+    Object spec = json.getValue("embedding");
+    if (kind == ModelKind.CHAT) {
+      if (spec != null) {
+        throw new CatalogException(where + " has an 'embedding' object but is not of kind 'embedding'");
+      }
+      return null;
+    }
+    if (!(spec instanceof JsonObject embedding)) {
+      throw new CatalogException(where + " is an embedding model and needs an 'embedding' object with 'dimensions'");
+    }
+    List<Integer> allowed = new ArrayList<>();
+    JsonArray listed = embedding.getJsonArray("allowedDimensions", new JsonArray());
+    for (int i = 0; i < listed.size(); i++) {
+      if (!(listed.getValue(i) instanceof Integer value) || value <= 0) {
+        throw new CatalogException(where + " has a non-positive or non-integer 'allowedDimensions[" + i + "]'");
+      }
+      allowed.add(value);
+    }
+    return new EmbeddingSpec(
+        embedding.getInteger("dimensions", 0), allowed, embedding.getInteger("maxInputs", 2048));
   }
 
   private static List<String> strings(JsonArray array, String where, String field) {

@@ -6,7 +6,7 @@ import java.util.Objects;
  * One model served by one provider in one region: the unit that is probed, scored and broken.
  *
  * <p>A value class with the accessors, equality and string form of a record over {@code (model,
- * provider, region, baseUrl)}; it is not a record only so that {@link #id()} and the request URL, read
+ * provider, region, baseUrl)}; it is not a record only so that {@link #id()} and the upstream URL, read
  * several times per request (routing ties, blocklist, breakers, metrics), are built once.
  */
 public final class Endpoint {
@@ -15,7 +15,7 @@ public final class Endpoint {
   private final String region;
   private final String baseUrl;
   private final String id;
-  private final String chatCompletionsUrl;
+  private final String upstreamUrl;
 
   /**
    * @param baseUrl the provider's base URL in that region, ending in {@code /v1}
@@ -26,7 +26,7 @@ public final class Endpoint {
     this.region = region;
     this.baseUrl = baseUrl;
     this.id = model.id() + "@" + region;
-    this.chatCompletionsUrl = baseUrl + "/chat/completions";
+    this.upstreamUrl = baseUrl + model.kind().upstreamPath();
   }
 
   public ModelSpec model() {
@@ -50,8 +50,9 @@ public final class Endpoint {
     return id;
   }
 
-  public String chatCompletionsUrl() {
-    return chatCompletionsUrl;
+  /** The provider API URL of this endpoint's model: chat completions, or embeddings for an embedding model. */
+  public String upstreamUrl() {
+    return upstreamUrl;
   }
 
   @Override

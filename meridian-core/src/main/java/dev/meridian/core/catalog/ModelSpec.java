@@ -13,6 +13,7 @@ import java.util.Set;
  * @param nominalTtftMs published time to first token from the reference region, used only until probes
  *     have measured the endpoint
  * @param nominalTokensPerSecond published generation speed, same caveat
+ * @param embedding what an embedding model returns; null for a chat model
  */
 public record ModelSpec(
     String id,
@@ -26,7 +27,8 @@ public record ModelSpec(
     double outputDollarsPerMillion,
     List<String> regions,
     double nominalTtftMs,
-    double nominalTokensPerSecond) {
+    double nominalTokensPerSecond,
+    EmbeddingSpec embedding) {
 
   public static final String CAPABILITY_REASONING = "reasoning";
   public static final String CAPABILITY_VISION = "vision";
@@ -40,6 +42,29 @@ public record ModelSpec(
     upstreamId = upstreamId == null ? id : upstreamId;
     capabilities = Set.copyOf(capabilities);
     regions = List.copyOf(regions);
+  }
+
+  /** A chat model. */
+  public ModelSpec(
+      String id,
+      String upstreamId,
+      String provider,
+      String family,
+      Tier tier,
+      Set<String> capabilities,
+      int contextWindow,
+      double inputDollarsPerMillion,
+      double outputDollarsPerMillion,
+      List<String> regions,
+      double nominalTtftMs,
+      double nominalTokensPerSecond) {
+    this(id, upstreamId, provider, family, tier, capabilities, contextWindow, inputDollarsPerMillion,
+        outputDollarsPerMillion, regions, nominalTtftMs, nominalTokensPerSecond, null);
+  }
+
+  /** Chat or embedding: the provider API it is called on and the surfaces that may name it. */
+  public ModelKind kind() {
+    return embedding == null ? ModelKind.CHAT : ModelKind.EMBEDDING;
   }
 
   public boolean has(String capability) {

@@ -40,17 +40,23 @@ public record Usage(
     Number reasoning = usage.getValue("completion_tokens_details") instanceof JsonObject details
         ? number(details.getValue("reasoning_tokens"))
         : null;
-    return of(prompt, completion, cached, cacheHit, cacheMiss, reasoning);
+    return of(prompt, completion, number(usage.getValue("total_tokens")), cached, cacheHit, cacheMiss, reasoning);
   }
 
   /**
    * The usage from its fields as found (null when absent or not a number); null without a completion
    * count or any prompt count. DeepSeek's hit and miss counts stand in for a missing
    * {@code prompt_tokens} (they are its two parts); OpenAI's cached count wins over DeepSeek's hit count.
+   * An embeddings answer reports {@code prompt_tokens} and {@code total_tokens} only: what the total adds
+   * to the prompt is the completion (none).
    */
-  static Usage of(Number prompt, Number completion, Number cached, Number cacheHit, Number cacheMiss, Number reasoning) {
+  static Usage of(
+      Number prompt, Number completion, Number total, Number cached, Number cacheHit, Number cacheMiss, Number reasoning) {
     if (prompt == null && cacheHit != null && cacheMiss != null) {
       prompt = nonNegative(cacheHit) + nonNegative(cacheMiss);
+    }
+    if (completion == null && prompt != null && total != null) {
+      completion = Math.max(0, nonNegative(total) - nonNegative(prompt));
     }
     if (prompt == null || completion == null) {
       return null;

@@ -16,6 +16,7 @@ public final class UsageReader {
   public static Usage read(JsonParser parser) throws IOException {
     Number prompt = null;
     Number completion = null;
+    Number total = null;
     Number cacheHit = null;
     Number cacheMiss = null;
     Number cached = null;
@@ -26,6 +27,7 @@ public final class UsageReader {
       switch (name) {
         case "prompt_tokens" -> prompt = number(parser, value);
         case "completion_tokens" -> completion = number(parser, value);
+        case "total_tokens" -> total = number(parser, value);
         case "prompt_cache_hit_tokens" -> cacheHit = number(parser, value);
         case "prompt_cache_miss_tokens" -> cacheMiss = number(parser, value);
         case "prompt_tokens_details" -> cached = field(parser, value, "cached_tokens");
@@ -33,7 +35,7 @@ public final class UsageReader {
         default -> parser.skipChildren();
       }
     }
-    return Usage.of(prompt, completion, cached, cacheHit, cacheMiss, reasoning);
+    return Usage.of(prompt, completion, total, cached, cacheHit, cacheMiss, reasoning);
   }
 
   /**

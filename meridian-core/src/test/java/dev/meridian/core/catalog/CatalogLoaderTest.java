@@ -34,10 +34,33 @@ class CatalogLoaderTest {
 
   @Test
   void defaultCatalogHasTheFifteenModelsOfTheFacts() {
-    assertThat(catalog.models()).hasSize(15);
-    assertThat(catalog.models().stream().map(ModelSpec::id))
+    List<ModelSpec> chat = chatModels();
+    assertThat(chat).hasSize(15);
+    assertThat(chat.stream().map(ModelSpec::id))
         .containsExactlyInAnyOrderElementsOf(
             CatalogFacts.ROWS.stream().map(CatalogFacts.Row::modelId).toList());
+  }
+
+  private static List<ModelSpec> chatModels() {
+    return catalog.models().stream().filter(m -> m.kind() == ModelKind.CHAT).toList();
+  }
+
+  @Test
+  void defaultCatalogsEmbeddingModelsAreCalledOnEmbeddingsAndBelongToNoTier() {
+    List<ModelSpec> embedding = catalog.models().stream().filter(m -> m.kind() == ModelKind.EMBEDDING).toList();
+    assertThat(embedding).extracting(ModelSpec::id)
+        .containsExactlyInAnyOrder("text-embedding-v4", "embedding-3", "doubao-embedding-large");
+    for (ModelSpec model : embedding) {
+      assertThat(model.embedding().dimensions()).as(model.id()).isPositive();
+      assertThat(model.outputDollarsPerMillion()).isZero();
+      assertThat(model.inputDollarsPerMillion()).isPositive();
+      for (Endpoint endpoint : catalog.endpointsOf(model.id())) {
+        assertThat(endpoint.upstreamUrl()).isEqualTo(endpoint.baseUrl() + "/embeddings");
+      }
+      for (Tier tier : Tier.values()) {
+        assertThat(catalog.modelsOf(tier)).as(tier.id()).doesNotContain(model);
+      }
+    }
   }
 
   @Test
@@ -52,9 +75,11 @@ class CatalogLoaderTest {
 
   @Test
   void defaultCatalogHasAnEndpointPerModelAndRegion() {
-    assertThat(catalog.endpoints()).hasSize(45);
-    assertThat(catalog.endpoints().stream().map(Endpoint::id).distinct()).hasSize(45);
-    for (ModelSpec model : catalog.models()) {
+    List<Endpoint> chatEndpoints =
+        catalog.endpoints().stream().filter(e -> e.model().kind() == ModelKind.CHAT).toList();
+    assertThat(chatEndpoints).hasSize(45);
+    assertThat(chatEndpoints.stream().map(Endpoint::id).distinct()).hasSize(45);
+    for (ModelSpec model : chatModels()) {
       assertThat(catalog.endpointsOf(model.id()).stream().map(Endpoint::region))
           .as(model.id())
           .containsExactlyInAnyOrderElementsOf(CatalogFacts.REGIONS);
@@ -65,7 +90,7 @@ class CatalogLoaderTest {
         assertThat(endpoint.model()).isSameAs(model);
         assertThat(endpoint.provider().id()).isEqualTo(model.provider());
         assertThat(endpoint.baseUrl()).startsWith("http").doesNotEndWith("/");
-        assertThat(endpoint.chatCompletionsUrl()).isEqualTo(endpoint.baseUrl() + "/chat/completions");
+        assertThat(endpoint.upstreamUrl()).isEqualTo(endpoint.baseUrl() + "/chat/completions");
       }
     }
     assertThat(catalog.endpoint("glm-5", "mars")).isNull();
@@ -176,8 +201,8 @@ class CatalogLoaderTest {
           .as(endpoint.id())
           .isEqualTo(
               "http://127.0.0.1:4711/" + endpoint.region() + "/" + endpoint.provider().id() + "/v1");
-      assertThat(endpoint.chatCompletionsUrl())
-          .isEqualTo(endpoint.baseUrl() + "/chat/completions");
+      assertThat(endpoint.upstreamUrl())
+          .isEqualTo(endpoint.baseUrl() + endpoint.model().kind().upstreamPath());
     }
     // Everything but the URLs is carried over, and the original is untouched.
     assertThat(rebased.version()).isEqualTo(catalog.version());
@@ -284,8 +309,58 @@ class CatalogLoaderTest {
     return root.getJsonArray("models").getJsonObject(0);
   }
 
+  /** An embedding model e1 beside the minimal catalog's chat model m1. */
+  static JsonObject embeddingModel() {
+    return model("e1").put("kind", "embedding").put("capabilities", new JsonArray())
+        .put("price", new JsonObject().put("inputPerMillion", 0.07).put("outputPerMillion", 0))
+        .put("embedding", new JsonObject().put("dimensions", 1024).put("allowedDimensions", new JsonArray().add(256)))
+        .put("nominal", new JsonObject().put("ttftMs", 100));
+  }
+
+  private static JsonObject withEmbedding(JsonObject root) {
+    root.getJsonArray("models").add(embeddingModel());
+    return root;
+  }
+
+  private static JsonObject lastModel(JsonObject root) {
+    JsonArray models = root.getJsonArray("models");
+    return models.getJsonObject(models.size() - 1);
+  }
+
+  @Test
+  void anEmbeddingModelLoadsWithItsVectorSpecAndStaysOutOfItsTier() {
+    Catalog loaded = CatalogLoader.parse(withEmbedding(minimal()).encode(), "t");
+    ModelSpec e1 = loaded.model("e1");
+    assertThat(e1.kind()).isEqualTo(ModelKind.EMBEDDING);
+    assertThat(e1.embedding()).isEqualTo(new EmbeddingSpec(1024, List.of(256), 2048));
+    assertThat(e1.embedding().allows(256)).isTrue();
+    assertThat(e1.embedding().allows(512)).isFalse();
+    assertThat(e1.nominalTokensPerSecond()).as("nothing is generated").isNaN();
+    assertThat(loaded.endpoint("e1", "r1").upstreamUrl()).isEqualTo("http://a/v1/embeddings");
+    assertThat(loaded.modelsOf(Tier.BUDGET)).extracting(ModelSpec::id).containsExactly("m1");
+    assertThat(loaded.model("m1").kind()).isEqualTo(ModelKind.CHAT);
+  }
+
   static Stream<Arguments> badCatalogs() {
     return Stream.of(
+        bad("unknown kind", j -> firstModel(j).put("kind", "image"), "m1", "unknown kind 'image'"),
+        bad("embedding object on a chat model",
+            j -> firstModel(j).put("embedding", new JsonObject().put("dimensions", 8)), "m1", "'embedding'"),
+        bad("embedding model without its object", j -> lastModel(withEmbedding(j)).remove("embedding"),
+            "e1", "'embedding' object"),
+        bad("embedding model without dimensions",
+            j -> lastModel(withEmbedding(j)).put("embedding", new JsonObject()), "dimensions"),
+        bad("bad allowed dimensions",
+            j -> lastModel(withEmbedding(j)).getJsonObject("embedding").put("allowedDimensions", new JsonArray().add(-1)),
+            "e1", "allowedDimensions[0]"),
+        bad("a chat model's fallback names an embedding model",
+            j -> withEmbedding(j).put("fallbacks", new JsonObject().put("m1",
+                new JsonArray().add(new JsonObject().put("model", "e1")))),
+            "m1", "embedding model 'e1'"),
+        bad("an embedding model's fallback names a chat model",
+            j -> withEmbedding(j).put("fallbacks", new JsonObject().put("e1",
+                new JsonArray().add(new JsonObject().put("model", "m1")))),
+            "e1", "chat model 'm1'"),
         bad("unknown tier", j -> firstModel(j).put("tier", "gold"), "m1", "unknown tier 'gold'"),
         bad("tier missing", j -> firstModel(j).remove("tier"), "m1", "tier"),
         bad(

@@ -28,6 +28,10 @@ class UsageTest {
       "{\"prompt_tokens\":10,\"completion_tokens\":8,\"completion_tokens_details\":{\"reasoning_tokens\":2.7,\"x\":[1,{}]}}",
       "{\"prompt_tokens\":10,\"completion_tokens\":8,\"completion_tokens_details\":{\"reasoning_tokens\":80}}",
       "{\"prompt_tokens\":10}",
+      "{\"prompt_tokens\":10,\"total_tokens\":10}",
+      "{\"prompt_tokens\":10,\"total_tokens\":14}",
+      "{\"prompt_tokens\":10,\"total_tokens\":4}",
+      "{\"total_tokens\":10}",
       "{\"prompt_tokens\":null,\"completion_tokens\":3}",
       "{}");
 
@@ -53,5 +57,18 @@ class UsageTest {
     assertThat(Usage.fromJson(new JsonObject(USAGES.get(6)))).as("never more cached than prompt")
         .isEqualTo(new Usage(10, 8, 10, 0, false));
     assertThat(new Usage(1, 2, true)).isEqualTo(new Usage(1, 2, 0, 0, true));
+  }
+
+  @Test
+  void anEmbeddingsUsageOfPromptAndTotalOnlyIsReadWithNoCompletion() {
+    assertThat(Usage.fromJson(new JsonObject("{\"prompt_tokens\":10}"))).as("no total: not a usage").isNull();
+    assertThat(Usage.fromJson(new JsonObject("{\"prompt_tokens\":10,\"total_tokens\":10}")))
+        .isEqualTo(new Usage(10, 0, false));
+    assertThat(Usage.fromJson(new JsonObject("{\"prompt_tokens\":10,\"total_tokens\":14}")))
+        .as("what the total adds is completion").isEqualTo(new Usage(10, 4, false));
+    assertThat(Usage.fromJson(new JsonObject("{\"prompt_tokens\":10,\"total_tokens\":4}")))
+        .as("a total below the prompt is no negative completion").isEqualTo(new Usage(10, 0, false));
+    assertThat(Usage.fromJson(new JsonObject("{\"prompt_tokens\":10,\"completion_tokens\":2,\"total_tokens\":99}")))
+        .as("a reported completion wins").isEqualTo(new Usage(10, 2, false));
   }
 }

@@ -513,7 +513,10 @@ class RouteSelectorTest {
     if (tier != null) {
       return CATALOG.modelsOf(tier).stream().flatMap(m -> CATALOG.endpointsOf(m.id()).stream()).toList();
     }
-    return CATALOG.endpoints();
+    // auto spans every tier, so every chat model; never an embedding model
+    return CATALOG.endpoints().stream()
+        .filter(e -> e.model().kind() == dev.meridian.core.catalog.ModelKind.CHAT)
+        .toList();
   }
 
   private static int countEligible(String requested, String local, HealthSnapshot snapshot) {

@@ -1,8 +1,10 @@
 package dev.meridian.router.surface;
 
+import dev.meridian.core.catalog.ModelKind;
 import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.Usage;
+import dev.meridian.core.routing.RequestProfile;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -28,6 +30,19 @@ public interface Surface {
    * when the surface needs it again to render the answer (null for chat completions).
    */
   record Parsed(ChatRequest chat, io.vertx.core.json.JsonObject wire) {}
+
+  /**
+   * The kind of model this surface's requests name; it decides the provider API called. A request naming
+   * a model of another kind is refused with a 400 before routing.
+   */
+  default ModelKind modelKind() {
+    return ModelKind.CHAT;
+  }
+
+  /** What routing and the key's limits read of the request (size, images, tools, text for auto). */
+  default RequestProfile profile(Parsed parsed) {
+    return RequestProfile.of(parsed.chat());
+  }
 
   /** How this surface writes an error response (a refusal before any answer). */
   Buffer errorBody(OpenAiError error);
