@@ -21,6 +21,8 @@ import java.util.Map;
  *   <li>{@code pretty}: Python {@code json.dumps} spacing ({@code "choices": []}), the usage event sent
  *       always, asked or not; errors in vLLM's shape ({@code {"object": "error", ...}}).
  *   <li>{@code final-chunk-usage}: usage rides on the last finish chunk (choices not empty), when asked.
+ *   <li>{@code no-stream-usage}: compact, but streams never report usage, asked or not (as providers that
+ *       ignore {@code stream_options}); whole answers still do. Not in the realistic preset.
  *   <li>{@code crlf-events}: CRLF line ends, {@code id:} and {@code event: message} lines, {@code :
  *       keep-alive} comments; an error is {@code event: error} with a body that is not OpenAI's shape.
  * </ul>
@@ -33,7 +35,8 @@ public enum Dialect {
   DEEPSEEK("deepseek"),
   PRETTY("pretty"),
   FINAL_CHUNK_USAGE("final-chunk-usage"),
-  CRLF_EVENTS("crlf-events");
+  CRLF_EVENTS("crlf-events"),
+  NO_STREAM_USAGE("no-stream-usage");
 
   /** A keep-alive comment every this many rounds (the first before the first chunk). */
   static final int KEEP_ALIVE_EVERY = 8;
@@ -93,7 +96,7 @@ public enum Dialect {
 
   /** Whether this stream reports usage: when asked, or always for a dialect that always does. */
   boolean sendsUsage(CompletionPlan plan) {
-    return plan.includeUsage() || this == PRETTY;
+    return this == PRETTY || plan.includeUsage() && this != NO_STREAM_USAGE;
   }
 
   /** Usage rides on the last finish chunk instead of an event of its own. */

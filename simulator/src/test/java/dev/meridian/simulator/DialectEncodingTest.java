@@ -32,6 +32,18 @@ class DialectEncodingTest {
   }
 
   @Test
+  void usageIsSentWhenAskedExceptWhereADialectAlwaysOrNeverSendsIt() {
+    JsonObject streaming = new JsonObject().put("stream", true);
+    CompletionPlan asked = CompletionPlanTest.plan(CompletionPlanTest.PLAIN,
+        streaming.copy().put("stream_options", new JsonObject().put("include_usage", true)));
+    CompletionPlan unasked = CompletionPlanTest.plan(CompletionPlanTest.PLAIN, streaming);
+    for (Dialect dialect : Dialect.values()) {
+      assertThat(dialect.sendsUsage(asked)).as(dialect + " asked").isEqualTo(dialect != Dialect.NO_STREAM_USAGE);
+      assertThat(dialect.sendsUsage(unasked)).as(dialect + " not asked").isEqualTo(dialect == Dialect.PRETTY);
+    }
+  }
+
+  @Test
   void dialectsAreConfiguredPerProvider() {
     SimulatorOptions options = new SimulatorOptions();
     assertThat(options.dialectOf("deepseek")).isEqualTo(Dialect.COMPACT);
