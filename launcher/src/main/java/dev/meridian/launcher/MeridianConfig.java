@@ -62,7 +62,8 @@ public final class MeridianConfig {
           new Setting("cluster-config", "MERIDIAN_CLUSTER_CONFIG", "", "Hazelcast XML (default: ./cluster.xml, else the copy in the jar)"),
           new Setting("simulator-port", "MERIDIAN_SIMULATOR_PORT", "8090", "embedded simulator port"),
           new Setting("simulator-url", "MERIDIAN_SIMULATOR_URL", "", "point every catalog endpoint at this simulator (router command)"),
-          new Setting("latency-scale", "MERIDIAN_LATENCY_SCALE", "1.0", "simulator delay multiplier (0.1 = ten times faster)"));
+          new Setting("latency-scale", "MERIDIAN_LATENCY_SCALE", "1.0", "simulator delay multiplier (0.1 = ten times faster)"),
+          new Setting("simulator-dialects", "MERIDIAN_SIMULATOR_DIALECTS", "realistic", "how each simulated provider writes its answers: realistic (deepseek, openai, pretty, final-chunk-usage and crlf-events providers, docs/configuration.md), compact, and provider=dialect pairs"));
 
   private final Command command;
   private final Map<String, String> values;
@@ -270,6 +271,7 @@ public final class MeridianConfig {
   public String clusterConfigPath() { return values.get("cluster-config"); }
   public int simulatorPort() { return intValue("simulator-port", 0, 65535); }
   public String simulatorUrl() { return values.get("simulator-url"); }
+  public String simulatorDialects() { return values.get("simulator-dialects"); }
   public double latencyScale() {
     double scale = Double.parseDouble(values.get("latency-scale"));
     if (!(scale >= 0)) {

@@ -239,7 +239,8 @@ public final class MeridianNode {
         new SimulatorOptions()
             .setHost(config.command() == MeridianConfig.Command.SIMULATOR ? config.host() : "127.0.0.1")
             .setPort(port)
-            .setLatencyScale(config.latencyScale());
+            .setLatencyScale(config.latencyScale())
+            .setDialects(config.simulatorDialects());
     simulator = new SimulatorVerticle(loaded, options);
     return vertx.deployVerticle(simulator).map(id -> simulator.actualPort());
   }

@@ -80,6 +80,13 @@ final class Exchange {
     }
   }
 
+  /** Ends a started stream with its last bytes (an error event), not counted as completed. */
+  void end(Buffer lastBytes) {
+    if (finish()) {
+      response.end(lastBytes);
+    }
+  }
+
   /** Sends any other final answer (an error), not counted as completed. */
   void reply(int status, String contentType, Buffer body) {
     if (finish()) {

@@ -8,7 +8,8 @@ public enum FaultKind {
   STALL("stall"),
   RESET("reset"),
   RESET_AFTER_CHUNKS("resetAfterChunks"),
-  DOWN("down");
+  DOWN("down"),
+  ERROR_EVENT("errorEvent");
 
   private final String jsonName;
 

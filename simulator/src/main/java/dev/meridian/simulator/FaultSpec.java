@@ -18,6 +18,9 @@ import java.util.Set;
  * @param resetAfterChunks streams this many token chunks then closes the connection; a non-streaming
  *     request is closed when its response was due. {@link #OFF} disables
  * @param down closes every connection at once, as a dead upstream
+ * @param errorAfterChunks streams this many token chunks, then an error event in the endpoint's dialect
+ *     (OpenAI's shape or the provider's own) and ends the stream without {@code [DONE]}; a
+ *     non-streaming request gets a 500 when its response was due. {@link #OFF} disables
  */
 public record FaultSpec(
     double errorRate,
@@ -28,21 +31,22 @@ public record FaultSpec(
     int stallAfterChunks,
     double resetRate,
     int resetAfterChunks,
-    boolean down) {
+    boolean down,
+    int errorAfterChunks) {
 
   public static final int OFF = -1;
   public static final int DEFAULT_ERROR_STATUS = 500;
   public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
   /** A fault-free endpoint. */
   public static final FaultSpec NONE =
-      new FaultSpec(0, DEFAULT_ERROR_STATUS, 0, DEFAULT_RETRY_AFTER_SECONDS, 0, OFF, 0, OFF, false);
+      new FaultSpec(0, DEFAULT_ERROR_STATUS, 0, DEFAULT_RETRY_AFTER_SECONDS, 0, OFF, 0, OFF, false, OFF);
 
   private static final long MAX_ADDED_LATENCY_MS = 600_000;
   private static final int MAX_RETRY_AFTER_SECONDS = 86_400;
   private static final Set<String> FIELDS =
       Set.of(
           "errorRate", "errorStatus", "rateLimitRate", "retryAfterSeconds", "addedLatencyMs",
-          "stallAfterChunks", "resetRate", "resetAfterChunks", "down");
+          "stallAfterChunks", "resetRate", "resetAfterChunks", "down", "errorAfterChunks");
 
   public FaultSpec {
     requireRate("errorRate", errorRate);
@@ -57,6 +61,7 @@ public record FaultSpec(
         "'addedLatencyMs' must be 0.." + MAX_ADDED_LATENCY_MS);
     require(stallAfterChunks >= OFF, "'stallAfterChunks' must be >= 0");
     require(resetAfterChunks >= OFF, "'resetAfterChunks' must be >= 0");
+    require(errorAfterChunks >= OFF, "'errorAfterChunks' must be >= 0");
   }
 
   /**
@@ -77,7 +82,8 @@ public record FaultSpec(
         nonNegativeOrOff(json, "stallAfterChunks"),
         number(json, "resetRate", 0).doubleValue(),
         nonNegativeOrOff(json, "resetAfterChunks"),
-        bool(json, "down"));
+        bool(json, "down"),
+        nonNegativeOrOff(json, "errorAfterChunks"));
   }
 
   /** Only the active faults, plus the status and Retry-After they use. */
@@ -104,58 +110,66 @@ public record FaultSpec(
     if (down) {
       json.put("down", true);
     }
+    if (errorAfterChunks != OFF) {
+      json.put("errorAfterChunks", errorAfterChunks);
+    }
     return json;
   }
 
   /** True when this spec injects nothing. */
   public boolean isNone() {
     return errorRate == 0 && rateLimitRate == 0 && addedLatencyMs == 0 && stallAfterChunks == OFF
-        && resetRate == 0 && resetAfterChunks == OFF && !down;
+        && resetRate == 0 && resetAfterChunks == OFF && !down && errorAfterChunks == OFF;
   }
 
   public FaultSpec withErrorRate(double rate) {
     return new FaultSpec(rate, errorStatus, rateLimitRate, retryAfterSeconds, addedLatencyMs,
-        stallAfterChunks, resetRate, resetAfterChunks, down);
+        stallAfterChunks, resetRate, resetAfterChunks, down, errorAfterChunks);
   }
 
   public FaultSpec withErrorStatus(int status) {
     return new FaultSpec(errorRate, status, rateLimitRate, retryAfterSeconds, addedLatencyMs,
-        stallAfterChunks, resetRate, resetAfterChunks, down);
+        stallAfterChunks, resetRate, resetAfterChunks, down, errorAfterChunks);
   }
 
   public FaultSpec withRateLimitRate(double rate) {
     return new FaultSpec(errorRate, errorStatus, rate, retryAfterSeconds, addedLatencyMs,
-        stallAfterChunks, resetRate, resetAfterChunks, down);
+        stallAfterChunks, resetRate, resetAfterChunks, down, errorAfterChunks);
   }
 
   public FaultSpec withRetryAfterSeconds(int seconds) {
     return new FaultSpec(errorRate, errorStatus, rateLimitRate, seconds, addedLatencyMs,
-        stallAfterChunks, resetRate, resetAfterChunks, down);
+        stallAfterChunks, resetRate, resetAfterChunks, down, errorAfterChunks);
   }
 
   public FaultSpec withAddedLatencyMs(long ms) {
     return new FaultSpec(errorRate, errorStatus, rateLimitRate, retryAfterSeconds, ms,
-        stallAfterChunks, resetRate, resetAfterChunks, down);
+        stallAfterChunks, resetRate, resetAfterChunks, down, errorAfterChunks);
   }
 
   public FaultSpec withStallAfterChunks(int chunks) {
     return new FaultSpec(errorRate, errorStatus, rateLimitRate, retryAfterSeconds, addedLatencyMs,
-        chunks, resetRate, resetAfterChunks, down);
+        chunks, resetRate, resetAfterChunks, down, errorAfterChunks);
   }
 
   public FaultSpec withResetRate(double rate) {
     return new FaultSpec(errorRate, errorStatus, rateLimitRate, retryAfterSeconds, addedLatencyMs,
-        stallAfterChunks, rate, resetAfterChunks, down);
+        stallAfterChunks, rate, resetAfterChunks, down, errorAfterChunks);
   }
 
   public FaultSpec withResetAfterChunks(int chunks) {
     return new FaultSpec(errorRate, errorStatus, rateLimitRate, retryAfterSeconds, addedLatencyMs,
-        stallAfterChunks, resetRate, chunks, down);
+        stallAfterChunks, resetRate, chunks, down, errorAfterChunks);
   }
 
   public FaultSpec withDown(boolean isDown) {
     return new FaultSpec(errorRate, errorStatus, rateLimitRate, retryAfterSeconds, addedLatencyMs,
-        stallAfterChunks, resetRate, resetAfterChunks, isDown);
+        stallAfterChunks, resetRate, resetAfterChunks, isDown, errorAfterChunks);
+  }
+
+  public FaultSpec withErrorAfterChunks(int chunks) {
+    return new FaultSpec(errorRate, errorStatus, rateLimitRate, retryAfterSeconds, addedLatencyMs,
+        stallAfterChunks, resetRate, resetAfterChunks, down, chunks);
   }
 
   private static Number number(JsonObject json, String field, Number absent) {

@@ -129,8 +129,10 @@ final class ProviderApi {
       return;
     }
     ChatRequest chat;
+    ChatFeatures features;
     try {
       chat = ChatRequestParser.parse(ctx.body().asString());
+      features = ChatFeatures.of(chat.body());
     } catch (OpenAiException e) {
       Replies.error(response, e.error());
       return;
@@ -165,9 +167,11 @@ final class ProviderApi {
         CompletionPlan.of(
             model,
             chat,
+            features,
             options.getDefaultOutputTokens(),
             "chatcmpl-sim-" + Long.toHexString(nextId.incrementAndGet()),
             System.currentTimeMillis() / 1000);
+    Dialect dialect = options.dialectOf(provider);
     double firstByteMs =
         rttMs
             + LatencyProfile.withJitter(
@@ -178,9 +182,9 @@ final class ProviderApi {
     }
     double tokenIntervalMs = latency.tokenIntervalMs(model);
     if (chat.stream()) {
-      new StreamingResponder(exchange, plan, firstByteMs, tokenIntervalMs, fault).start();
+      new StreamingResponder(exchange, plan, dialect, firstByteMs, tokenIntervalMs, fault).start();
     } else {
-      respondWhole(exchange, plan, firstByteMs + plan.outputTokens() * tokenIntervalMs, fault);
+      respondWhole(exchange, plan, dialect, firstByteMs + plan.longestChoiceTokens() * tokenIntervalMs, fault);
     }
   }
 
@@ -225,7 +229,8 @@ final class ProviderApi {
     exchange.reply(status, Replies.JSON, body.toBuffer());
   }
 
-  private void respondWhole(Exchange exchange, CompletionPlan plan, double delayMs, FaultSpec fault) {
+  private void respondWhole(
+      Exchange exchange, CompletionPlan plan, Dialect dialect, double delayMs, FaultSpec fault) {
     if (fault.stallAfterChunks() != FaultSpec.OFF) {
       // A non-streamed answer has no chunks to deliver first: it is simply never sent.
       exchange.stats().recordFault(FaultKind.STALL);
@@ -241,11 +246,22 @@ final class ProviderApi {
           });
       return;
     }
+    if (fault.errorAfterChunks() != FaultSpec.OFF) {
+      // No stream to break in the middle of: the failure is the answer.
+      exchange.schedule(
+          delayMs,
+          () -> {
+            exchange.stats().recordFault(FaultKind.ERROR_EVENT);
+            reply(exchange, Replies.injected(500, exchange.response().headers()
+                .get(MeridianHeaders.SIMULATOR_ENDPOINT)).toJson(), 500);
+          });
+      return;
+    }
     exchange.schedule(
         delayMs,
         () -> {
           exchange.response().putHeader("content-type", Replies.JSON);
-          exchange.complete(plan.completionJson().toBuffer());
+          exchange.complete(Buffer.buffer(dialect.encode(plan.completionJson(dialect))));
         });
   }
 

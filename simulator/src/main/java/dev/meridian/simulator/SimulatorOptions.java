@@ -1,6 +1,8 @@
 package dev.meridian.simulator;
 
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * How the simulator listens and how fast its simulated providers are. Mutable and fluent, like Vert.x
@@ -15,6 +17,20 @@ public final class SimulatorOptions {
   /** Upper bound on generated tokens whatever max_tokens asks, so one request cannot stream for hours. */
   public static final int MAX_OUTPUT_TOKENS = 4096;
   public static final long DEFAULT_SEED = 42L;
+  /** Every provider writes compact JSON with LF ({@link Dialect#COMPACT}). */
+  public static final String COMPACT_DIALECTS = "compact";
+  /**
+   * Each provider in a dialect modelled on a real one, so the embedded default shows the router every
+   * variant: deepseek, tencent as OpenAI, stepfun pretty-printed (usage always sent), moonshot with usage
+   * on the last chunk, bytedance CRLF with event/id lines and keep-alives; the others compact.
+   */
+  public static final String REALISTIC_DIALECTS = "realistic";
+  private static final Map<String, Dialect> REALISTIC = Map.of(
+      "deepseek", Dialect.DEEPSEEK,
+      "tencent", Dialect.OPENAI,
+      "stepfun", Dialect.PRETTY,
+      "moonshot", Dialect.FINAL_CHUNK_USAGE,
+      "bytedance", Dialect.CRLF_EVENTS);
 
   private String host = DEFAULT_HOST;
   private int port = DEFAULT_PORT;
@@ -23,6 +39,9 @@ public final class SimulatorOptions {
   private int defaultOutputTokens = DEFAULT_OUTPUT_TOKENS;
   private String requiredApiKey;
   private long seed = DEFAULT_SEED;
+  private String dialectSpec = COMPACT_DIALECTS;
+  private Map<String, Dialect> dialects = Map.of();
+  private Dialect otherDialect = Dialect.COMPACT;
 
   public SimulatorOptions() {}
 
@@ -35,6 +54,7 @@ public final class SimulatorOptions {
     setDefaultOutputTokens(json.getInteger("defaultOutputTokens", DEFAULT_OUTPUT_TOKENS));
     setRequiredApiKey(json.getString("requiredApiKey"));
     setSeed(json.getLong("seed", DEFAULT_SEED));
+    setDialects(json.getString("dialects", COMPACT_DIALECTS));
   }
 
   public SimulatorOptions(SimulatorOptions other) {
@@ -45,6 +65,9 @@ public final class SimulatorOptions {
     this.defaultOutputTokens = other.defaultOutputTokens;
     this.requiredApiKey = other.requiredApiKey;
     this.seed = other.seed;
+    this.dialectSpec = other.dialectSpec;
+    this.dialects = other.dialects;
+    this.otherDialect = other.otherDialect;
   }
 
   public String getHost() {
@@ -135,6 +158,58 @@ public final class SimulatorOptions {
     return this;
   }
 
+  public String getDialects() {
+    return dialectSpec;
+  }
+
+  /**
+   * Which {@link Dialect} each simulated provider speaks: a comma-separated list of presets ({@value
+   * #COMPACT_DIALECTS}, {@value #REALISTIC_DIALECTS}) and {@code provider=dialect} pairs, later items
+   * winning; {@code *=dialect} sets the providers not named. Example: {@code realistic,qwen=pretty}.
+   *
+   * @throws IllegalArgumentException naming an unknown preset or dialect
+   */
+  public SimulatorOptions setDialects(String spec) {
+    Map<String, Dialect> parsed = new LinkedHashMap<>();
+    Dialect other = Dialect.COMPACT;
+    String text = spec == null || spec.isBlank() ? COMPACT_DIALECTS : spec.trim();
+    for (String item : text.split(",")) {
+      String entry = item.trim();
+      int eq = entry.indexOf('=');
+      if (eq < 0) {
+        switch (entry) {
+          case COMPACT_DIALECTS -> {
+            parsed.clear();
+            other = Dialect.COMPACT;
+          }
+          case REALISTIC_DIALECTS -> parsed.putAll(REALISTIC);
+          default -> throw new IllegalArgumentException("unknown dialect preset '" + entry + "'; expected "
+              + COMPACT_DIALECTS + ", " + REALISTIC_DIALECTS + " or provider=dialect");
+        }
+        continue;
+      }
+      String provider = entry.substring(0, eq).trim();
+      Dialect dialect = Dialect.of(entry.substring(eq + 1));
+      if (provider.isEmpty()) {
+        throw new IllegalArgumentException("'" + entry + "' names no provider");
+      }
+      if (provider.equals("*")) {
+        other = dialect;
+      } else {
+        parsed.put(provider, dialect);
+      }
+    }
+    this.dialectSpec = text;
+    this.dialects = Map.copyOf(parsed);
+    this.otherDialect = other;
+    return this;
+  }
+
+  /** The dialect {@code provider} speaks. */
+  public Dialect dialectOf(String provider) {
+    return dialects.getOrDefault(provider, otherDialect);
+  }
+
   /** Includes the required API key when one is set: configuration, not something to log. */
   public JsonObject toJson() {
     JsonObject json =
@@ -144,7 +219,8 @@ public final class SimulatorOptions {
             .put("latencyScale", latencyScale)
             .put("jitterRatio", jitterRatio)
             .put("defaultOutputTokens", defaultOutputTokens)
-            .put("seed", seed);
+            .put("seed", seed)
+            .put("dialects", dialectSpec);
     if (requiredApiKey != null) {
       json.put("requiredApiKey", requiredApiKey);
     }
@@ -156,6 +232,6 @@ public final class SimulatorOptions {
   public String toString() {
     return "SimulatorOptions{host=" + host + ", port=" + port + ", latencyScale=" + latencyScale
         + ", jitterRatio=" + jitterRatio + ", defaultOutputTokens=" + defaultOutputTokens
-        + ", requiredApiKey=" + (requiredApiKey == null ? "none" : "set") + ", seed=" + seed + "}";
+        + ", requiredApiKey=" + (requiredApiKey == null ? "none" : "set") + ", seed=" + seed + ", dialects=" + dialectSpec + "}";
   }
 }

@@ -37,7 +37,7 @@ final class TextGenerator {
     for (int i = 0; i < messages.size(); i++) {
       if (messages.getValue(i) instanceof JsonObject message) {
         hash = 31 * hash + String.valueOf(message.getValue("role")).hashCode();
-        hash = 31 * hash + text(message.getValue("content")).hashCode();
+        hash = 31 * hash + contentText(message.getValue("content")).hashCode();
       }
     }
     return hash;
@@ -64,17 +64,29 @@ final class TextGenerator {
 
   /** The usual rough estimate: a token per four characters of message text, at least one. */
   static int promptTokens(JsonArray messages) {
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, messageChars(messages, messages.size()) / 4));
+  }
+
+  /**
+   * The prompt tokens a provider's prefix cache would serve: those of every message but the last (a
+   * conversation resent with one new message), so a single-message request has none.
+   */
+  static int cachedPromptTokens(JsonArray messages) {
+    return (int) Math.min(promptTokens(messages), messageChars(messages, messages.size() - 1) / 4);
+  }
+
+  private static long messageChars(JsonArray messages, int count) {
     long chars = 0;
-    for (int i = 0; i < messages.size(); i++) {
+    for (int i = 0; i < count; i++) {
       if (messages.getValue(i) instanceof JsonObject message) {
-        chars += text(message.getValue("content")).length();
+        chars += contentText(message.getValue("content")).length();
       }
     }
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, chars / 4));
+    return chars;
   }
 
   /** The text of a message's content: a string, or the text parts of a content-part array. */
-  private static String text(Object content) {
+  static String contentText(Object content) {
     if (content instanceof String text) {
       return text;
     }
