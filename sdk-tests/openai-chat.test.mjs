@@ -53,3 +53,17 @@ test("an unknown model is a NotFoundError in OpenAI's error shape", async () => 
     client.chat.completions.create({ model: "no-such-model", messages }),
     (e) => e instanceof OpenAI.NotFoundError && e.error?.code === "model_not_found");
 });
+
+test("a key allowed only deepseek-v4-flash gets it, and a PermissionDeniedError (403) for another model", async (t) => {
+  if (!process.env.MERIDIAN_RESTRICTED_KEY) {
+    t.skip("MERIDIAN_RESTRICTED_KEY unset (run through sdk-tests/run.sh)");
+    return;
+  }
+  const restricted = new OpenAI({
+    baseURL: `${process.env.MERIDIAN_URL}/v1`, apiKey: process.env.MERIDIAN_RESTRICTED_KEY, maxRetries: 0 });
+  const allowed = await restricted.chat.completions.create({ model: "deepseek-v4-flash", messages });
+  assert.ok(allowed.choices[0].message.content.length > 0);
+  await assert.rejects(
+    restricted.chat.completions.create({ model: "kimi-k2.5", messages }),
+    (error) => error instanceof OpenAI.PermissionDeniedError && error.status === 403 && typeof error.error?.message === "string");
+});

@@ -2,7 +2,9 @@
 # Meridian's client surfaces driven by the official OpenAI and Anthropic SDKs (npm, pinned in
 # package-lock.json) against the embedded default: simulated providers in three regions, no API keys.
 # Installs node_modules when missing, builds the jar when missing or older than the sources, starts
-# Meridian standalone on free loopback ports, then runs every *.test.mjs here. Non-zero on failure.
+# Meridian standalone on free loopback ports, then runs every *.test.mjs here with MERIDIAN_URL (the
+# router), MERIDIAN_SIM_URL (the simulator, for its admin faults) and MERIDIAN_RESTRICTED_KEY (a key that
+# may call only deepseek-v4-flash). Non-zero on failure.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,9 +51,20 @@ read -r PORT SIM_PORT < <(node -e '
   const free = () => new Promise((ok) => { const s = net.createServer().listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => ok(p)); }); });
   (async () => { const a = await free(); let b; do { b = await free(); } while (b === a); console.log(a, b); })();')
 BASE="http://127.0.0.1:$PORT"
+# Client keys: the demo key (every model) and a restricted key that may call only deepseek-v4-flash,
+# so tests can prove a refusal (403) on every surface. Keys files hold hashes only.
+DEMO_KEY="sk-meridian-demo-key"
+RESTRICTED_KEY="sk-meridian-sdk-tests-flash-only"
+sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+cat >"$WORK/keys.json" <<JSON
+{"keys": [
+  {"name": "demo", "sha256": "$(sha "$DEMO_KEY")", "allow": ["*"]},
+  {"name": "flash-only", "sha256": "$(sha "$RESTRICTED_KEY")", "allow": ["deepseek-v4-flash"]}
+]}
+JSON
 log "starting Meridian on $BASE (simulator on $SIM_PORT)"
 java -jar "$JAR" embedded --standalone --port "$PORT" --simulator-port "$SIM_PORT" \
-  --latency-scale 0.05 --probe-interval-ms 2000 >"$WORK/meridian.log" 2>&1 &
+  --keys-file "$WORK/keys.json" --latency-scale 0.05 --probe-interval-ms 2000 >"$WORK/meridian.log" 2>&1 &
 MERIDIAN_PID=$!
 ready=""
 for _ in $(seq 1 180); do
@@ -62,4 +75,5 @@ done
 [[ -n "$ready" ]] || { log "Meridian not ready after 90 s"; exit 1; }
 log "ready"
 
-(cd "$HERE" && MERIDIAN_URL="$BASE" node --test --test-reporter=spec --test-concurrency=1 ./*.test.mjs)
+(cd "$HERE" && MERIDIAN_URL="$BASE" MERIDIAN_SIM_URL="http://127.0.0.1:$SIM_PORT" \
+  MERIDIAN_RESTRICTED_KEY="$RESTRICTED_KEY" node --test --test-reporter=spec --test-concurrency=1 ./*.test.mjs)

@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The one place that turns a failure into an HTTP status and an OpenAI error body. */
-final class ErrorResponder {
+public final class ErrorResponder {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
 
   /** Honoured by the OpenAI and Anthropic SDKs over their own status-based retry rule. */
@@ -62,7 +62,7 @@ final class ErrorResponder {
   }
 
   /** The SSE event that ends a stream which failed after its first byte reached the client. */
-  static Buffer streamErrorEvent(OpenAiError error) {
+  public static Buffer streamErrorEvent(OpenAiError error) {
     return Buffer.buffer("data: " + error.toJson().encode() + "\n\n");
   }
 }

@@ -14,6 +14,7 @@ import dev.meridian.core.routing.Candidate;
 import dev.meridian.core.routing.Deadlines;
 import dev.meridian.core.routing.RetryBudget;
 import dev.meridian.core.routing.RoutePlan;
+import dev.meridian.router.surface.Surface;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -9,6 +9,8 @@ import dev.meridian.core.openai.OpenAiException;
 import dev.meridian.core.openai.SecretRedactor;
 import dev.meridian.core.routing.RetryBudget;
 import dev.meridian.core.routing.RoutingRules;
+import dev.meridian.router.surface.Surface;
+import dev.meridian.router.surface.chat.ChatCompletionsSurface;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;

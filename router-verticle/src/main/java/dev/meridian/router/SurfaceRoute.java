@@ -4,6 +4,7 @@ import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.OpenAiException;
 import dev.meridian.core.openai.Usage;
 import dev.meridian.core.tenancy.ClientKey;
+import dev.meridian.router.surface.Surface;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;

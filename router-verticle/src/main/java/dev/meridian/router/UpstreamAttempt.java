@@ -7,6 +7,7 @@ import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.Usage;
 import dev.meridian.core.routing.FailoverPolicy;
+import dev.meridian.router.surface.Surface;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;

@@ -1,4 +1,4 @@
-package dev.meridian.router;
+package dev.meridian.router.surface;
 
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.SecretRedactor;
@@ -18,9 +18,9 @@ import java.util.List;
  * mapper's events written to the client. The usage event Meridian asked for is read here, for billing,
  * and given to the mapper at the end; an upstream error event ends the stream in the surface's shape.
  */
-final class TranslatingRelay implements Surface.StreamRelay {
+public final class TranslatingRelay implements Surface.StreamRelay {
   /** A surface's stream mapper as the relay sees it: chat chunks in, the surface's events out. */
-  interface EventMapper {
+  public interface EventMapper {
     List<SseEvent> start();
 
     List<SseEvent> onChunk(JsonObject chatChunk);
@@ -40,7 +40,7 @@ final class TranslatingRelay implements Surface.StreamRelay {
   private JsonObject usage;
   private long contentChunks;
 
-  TranslatingRelay(EventMapper mapper, SecretRedactor redactor) {
+  public TranslatingRelay(EventMapper mapper, SecretRedactor redactor) {
     this.mapper = mapper;
     this.redactor = redactor;
   }

@@ -1,4 +1,4 @@
-package dev.meridian.router;
+package dev.meridian.router.surface.chat;
 
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.SecretRedactor;

@@ -1,4 +1,4 @@
-package dev.meridian.router;
+package dev.meridian.router.surface;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

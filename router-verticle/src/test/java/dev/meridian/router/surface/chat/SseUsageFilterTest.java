@@ -1,14 +1,14 @@
-package dev.meridian.router;
+package dev.meridian.router.surface.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.core.openai.SecretRedactor;
 import dev.meridian.core.openai.SseParser;
 import dev.meridian.core.openai.Usage;
-import dev.meridian.router.SseDialects.Event;
-import dev.meridian.router.SseDialects.Fixture;
-import dev.meridian.router.SseDialects.JsonStyle;
-import dev.meridian.router.SseDialects.LineEnd;
+import dev.meridian.router.surface.chat.SseDialects.Event;
+import dev.meridian.router.surface.chat.SseDialects.Fixture;
+import dev.meridian.router.surface.chat.SseDialects.JsonStyle;
+import dev.meridian.router.surface.chat.SseDialects.LineEnd;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.meridian.router;
+package dev.meridian.router.surface;
 
 import dev.meridian.core.openai.OpenAiError;
 import io.vertx.core.buffer.Buffer;
@@ -6,11 +6,11 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /** Reading the JSON that translated surfaces get from clients and providers. */
-final class TranslatedBodies {
+public final class TranslatedBodies {
   private TranslatedBodies() {}
 
   /** The client's body as a JSON object, or a 400 saying what is wrong with it. */
-  static JsonObject object(Buffer body) {
+  public static JsonObject object(Buffer body) {
     return dev.meridian.core.openai.ChatRequestParser.parseObject(body.toString());
   }
 
@@ -18,7 +18,7 @@ final class TranslatedBodies {
    * A provider's 4xx (already redacted) as an error: its OpenAI-shaped message when it has one, else a
    * plain sentence; the status stays the provider's.
    */
-  static OpenAiError upstreamError(int status, String body) {
+  public static OpenAiError upstreamError(int status, String body) {
     String message = "The provider rejected the request with HTTP " + status + ".";
     String code = "upstream_rejected";
     String param = null;

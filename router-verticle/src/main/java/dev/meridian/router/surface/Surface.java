@@ -1,4 +1,4 @@
-package dev.meridian.router;
+package dev.meridian.router.surface;
 
 import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.OpenAiError;
@@ -12,7 +12,7 @@ import io.vertx.core.http.HttpServerRequest;
  * wire request into the chat-completions request the pipeline routes on and sends upstream, and renders
  * the upstream's chat-completions answer in its own wire format; it decides nothing about routing.
  */
-interface Surface {
+public interface Surface {
   /** The exact request path it serves, e.g. {@code /v1/chat/completions}. */
   String path();
 

@@ -1,9 +1,11 @@
-package dev.meridian.router;
+package dev.meridian.router.surface.chat;
 
 import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.ChatRequestParser;
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.SecretRedactor;
+import dev.meridian.router.ErrorResponder;
+import dev.meridian.router.surface.Surface;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.function.Supplier;
@@ -13,14 +15,14 @@ import java.util.function.Supplier;
  * provider sent it (no re-encoding), but for the usage event Meridian asked for and the client did not,
  * and redaction of error events.
  */
-final class ChatCompletionsSurface implements Surface {
-  static final String PATH = "/v1/chat/completions";
+public final class ChatCompletionsSurface implements Surface {
+  public static final String PATH = "/v1/chat/completions";
   private static final Buffer EMPTY = Buffer.buffer();
 
   private final Supplier<SecretRedactor> redactor;
 
   /** @param redactor the redactor of the catalog in force, read per request (it follows reloads) */
-  ChatCompletionsSurface(Supplier<SecretRedactor> redactor) {
+  public ChatCompletionsSurface(Supplier<SecretRedactor> redactor) {
     this.redactor = redactor;
   }
 

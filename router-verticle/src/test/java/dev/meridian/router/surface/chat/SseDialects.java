@@ -1,4 +1,4 @@
-package dev.meridian.router;
+package dev.meridian.router.surface.chat;
 
 import dev.meridian.core.openai.Usage;
 import io.vertx.core.json.Json;

@@ -1,4 +1,4 @@
-package dev.meridian.router;
+package dev.meridian.router.surface;
 
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.SecretRedactor;
@@ -12,22 +12,22 @@ import java.util.List;
  * The answer renderer of a surface that translates: the upstream's chat-completions JSON is parsed and
  * mapped, its stream goes through a {@link TranslatingRelay}, and upstream 4xx errors are re-shaped.
  */
-abstract class TranslatedAnswer implements Surface.Answer {
+public abstract class TranslatedAnswer implements Surface.Answer {
   private final SecretRedactor redactor;
   private TranslatingRelay.EventMapper streamMapper;
 
-  TranslatedAnswer(SecretRedactor redactor) {
+  protected TranslatedAnswer(SecretRedactor redactor) {
     this.redactor = redactor;
   }
 
   /** The surface's answer object for a chat completion. */
-  abstract JsonObject translate(JsonObject completion);
+  protected abstract JsonObject translate(JsonObject completion);
 
   /** The surface's error body. */
-  abstract Buffer errorBody(OpenAiError error);
+  protected abstract Buffer errorBody(OpenAiError error);
 
   /** A fresh stream mapper. */
-  abstract TranslatingRelay.EventMapper mapper();
+  protected abstract TranslatingRelay.EventMapper mapper();
 
   @Override
   public Buffer body(Buffer upstreamBody) {
