@@ -176,7 +176,8 @@ class AnthropicMessagesTest extends RouterTestBase {
   @Test
   void countTokensAnswersMeridiansEstimateWithoutAskingAProvider() throws Exception {
     JsonObject stats = simulatorAdmin(HttpMethod.GET, "/admin/stats", null);
-    Reply reply = as(FULL, "/v1/messages/count_tokens", messages("deepseek-v4-flash", false));
+    // count_tokens takes no max_tokens.
+    Reply reply = as(FULL, "/v1/messages/count_tokens", messages("deepseek-v4-flash", false).put("max_tokens", (Object) null));
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.json().fieldNames()).containsExactly("input_tokens");
     // "Be brief." and "Explain recursion": 26 characters, about 7 tokens.

@@ -39,9 +39,21 @@ public final class MessagesRequestMapper {
    * @throws dev.meridian.core.openai.OpenAiException 400 naming the field that cannot be mapped
    */
   public static ChatRequest map(JsonObject wire, Function<String, ModelSpec> catalogModel) {
+    return map(wire, catalogModel, true);
+  }
+
+  /**
+   * A {@code count_tokens} request: the same fields as {@code /v1/messages}, but {@code max_tokens} is
+   * optional there (Anthropic's count_tokens takes none).
+   */
+  public static ChatRequest mapForCount(JsonObject wire, Function<String, ModelSpec> catalogModel) {
+    return map(wire, catalogModel, false);
+  }
+
+  private static ChatRequest map(JsonObject wire, Function<String, ModelSpec> catalogModel, boolean budgetRequired) {
     String model = requiredString(wire, "model", "model");
     Integer maxTokens = optionalInt(wire, "max_tokens", "max_tokens", 1, ChatRequestParser.MAX_OUTPUT_TOKENS);
-    if (maxTokens == null) {
+    if (maxTokens == null && budgetRequired) {
       throw missing("max_tokens");
     }
     ModelSpec spec = catalogModel.apply(model);
@@ -50,7 +62,7 @@ public final class MessagesRequestMapper {
     blocks.conversation(wire.getValue("messages"));
 
     JsonObject chat = new JsonObject().put("model", model).put("messages", blocks.messages());
-    chat.put("max_completion_tokens", maxTokens);
+    putIfPresent(chat, "max_completion_tokens", maxTokens);
     if (optionalBoolean(wire, "stream", "stream")) {
       chat.put("stream", true);
     }
@@ -74,7 +86,7 @@ public final class MessagesRequestMapper {
   }
 
   /** Thinking becomes a reasoning effort for a reasoning model of the catalog, and nothing otherwise. */
-  private static String reasoningEffort(Object thinking, int maxTokens, ModelSpec spec) {
+  private static String reasoningEffort(Object thinking, Integer maxTokens, ModelSpec spec) {
     if (thinking == null) {
       return null;
     }
@@ -91,7 +103,7 @@ public final class MessagesRequestMapper {
     if (budget == null) {
       throw missing("thinking.budget_tokens");
     }
-    if (budget >= maxTokens) {
+    if (maxTokens != null && budget >= maxTokens) {
       throw invalid("thinking.budget_tokens", "must be less than max_tokens (" + maxTokens + ").");
     }
     return spec != null && spec.isReasoning() ? effortFor(budget) : null;

@@ -20,4 +20,14 @@ class TokenCountTest {
     assertThat(answer.getLong("input_tokens")).isEqualTo((400 + 80 + 40 + 80) / 4)
         .isEqualTo(RequestProfile.of(mapped).estimatedPromptTokens());
   }
+
+  @Test
+  void countTokensTakesNoMaxTokensButStillRefusesWhatMessagesRefuses() {
+    JsonObject noBudget = new JsonObject("{\"model\":\"plain\",\"messages\":[{\"role\":\"user\",\"content\":\"abcdefgh\"}]}");
+    assertThat(TokenCount.answer(MessagesRequestMapper.mapForCount(noBudget, MessagesRequestMapperTest.CATALOG)).getLong("input_tokens"))
+        .isEqualTo(2);
+    JsonObject badRole = new JsonObject("{\"model\":\"plain\",\"messages\":[{\"role\":\"system\",\"content\":\"x\"}]}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MessagesRequestMapper.mapForCount(badRole, MessagesRequestMapperTest.CATALOG))
+        .isInstanceOf(dev.meridian.core.openai.OpenAiException.class).hasMessageStartingWith("messages[0].role: ");
+  }
 }

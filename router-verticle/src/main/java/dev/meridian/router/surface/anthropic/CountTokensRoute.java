@@ -73,7 +73,7 @@ public final class CountTokensRoute {
     ChatRequest mapped;
     try {
       Buffer body = ctx.body().buffer();
-      mapped = MessagesRequestMapper.map(TranslatedBodies.object(body == null ? Buffer.buffer() : body), current::model);
+      mapped = MessagesRequestMapper.mapForCount(TranslatedBodies.object(body == null ? Buffer.buffer() : body), current::model);
       ClientKey client = ctx.get(CLIENT);
       String model = mapped.model();
       if (!known(model, current)) {
