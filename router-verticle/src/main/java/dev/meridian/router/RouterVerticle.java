@@ -10,6 +10,8 @@ import dev.meridian.core.openai.SecretRedactor;
 import dev.meridian.core.routing.RetryBudget;
 import dev.meridian.core.routing.RoutingRules;
 import dev.meridian.router.surface.Surface;
+import dev.meridian.router.surface.anthropic.CountTokensRoute;
+import dev.meridian.router.surface.anthropic.MessagesSurface;
 import dev.meridian.router.surface.chat.ChatCompletionsSurface;
 import dev.meridian.router.surface.embeddings.EmbeddingsSurface;
 import io.vertx.core.Future;
@@ -162,7 +164,8 @@ public final class RouterVerticle extends VerticleBase {
     long sweepMs = Math.max(10, Math.min(1_000, options.getBodyReadTimeoutMs() / 10));
     bodySweep = vertx.setPeriodic(sweepMs, id -> bodyDeadlines.sweep(monotonicMs()));
     // Every surface is one adapter on the same pipeline: register it here, and that is all it takes.
-    for (Surface surface : java.util.List.<Surface>of(new ChatCompletionsSurface(redactor), new EmbeddingsSurface())) {
+    for (Surface surface : java.util.List.<Surface>of(
+        new ChatCompletionsSurface(redactor), new EmbeddingsSurface(), new MessagesSurface(redactor, rules::catalog))) {
       SurfaceRoute route =
           new SurfaceRoute(surface, access, tenancyMetrics, options.getMaxBodyBytes(), bodyDeadlines,
               RouterVerticle::monotonicMs, pipeline, listener);
@@ -170,6 +173,7 @@ public final class RouterVerticle extends VerticleBase {
       // The exact path skips the router (see serve); spellings it normalises to the same path come here.
       router.post(surface.path()).handler(ctx -> route.handle(ctx.request()));
     }
+    new CountTokensRoute(access::authenticate, rules::catalog, options.getMaxBodyBytes()).mountOn(router);
     // Authentication comes first, before any body is read: an unknown caller costs a hash, not 2 MiB.
     router.route("/v1/*").handler(ctx -> authenticate(ctx, tenancyMetrics));
     new ModelsHandler(rules, health, healthPolicy, region, System::currentTimeMillis).mountOn(router);

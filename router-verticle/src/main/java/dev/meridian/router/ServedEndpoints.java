@@ -17,6 +17,8 @@ final class ServedEndpoints {
       List.of(
           new Endpoint("POST", "/v1/chat/completions"),
           new Endpoint("POST", "/v1/embeddings"),
+          new Endpoint("POST", "/v1/messages"),
+          new Endpoint("POST", "/v1/messages/count_tokens"),
           new Endpoint("GET", "/v1/models"),
           new Endpoint("GET", "/v1/models/{model}"),
           new Endpoint("GET", "/healthz"),

@@ -1,0 +1,117 @@
+package dev.meridian.router.surface.anthropic;
+
+import dev.meridian.core.catalog.Catalog;
+import dev.meridian.core.openai.ChatRequest;
+import dev.meridian.core.openai.OpenAiError;
+import dev.meridian.core.openai.SecretRedactor;
+import dev.meridian.core.translate.SseEvent;
+import dev.meridian.core.translate.anthropic.AnthropicErrors;
+import dev.meridian.core.translate.anthropic.MessageContext;
+import dev.meridian.core.translate.anthropic.MessagesRequestMapper;
+import dev.meridian.core.translate.anthropic.MessagesResponseMapper;
+import dev.meridian.core.translate.anthropic.MessagesStreamMapper;
+import dev.meridian.core.translate.anthropic.TokenCount;
+import dev.meridian.router.surface.Surface;
+import dev.meridian.router.surface.TranslatedAnswer;
+import dev.meridian.router.surface.TranslatedBodies;
+import dev.meridian.router.surface.TranslatingRelay;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /v1/messages}, Anthropic's Messages API, translated: the request becomes a chat-completions
+ * request (core's {@link MessagesRequestMapper}) that the one pipeline routes, and the upstream's answer
+ * comes back as an Anthropic message or event stream. Every refusal, the pipeline's too (401, 403, 429,
+ * 5xx), is written in Anthropic's error shape.
+ */
+public final class MessagesSurface implements Surface {
+  public static final String PATH = "/v1/messages";
+
+  private final Supplier<SecretRedactor> redactor;
+  private final Supplier<Catalog> catalog;
+
+  /**
+   * @param redactor the redactor of the catalog in force, read per request (it follows reloads)
+   * @param catalog the catalog in force, for what the model named can do (vision, reasoning)
+   */
+  public MessagesSurface(Supplier<SecretRedactor> redactor, Supplier<Catalog> catalog) {
+    this.redactor = redactor;
+    this.catalog = catalog;
+  }
+
+  @Override
+  public String path() {
+    return PATH;
+  }
+
+  @Override
+  public Parsed parse(Buffer body, HttpServerRequest http) {
+    JsonObject wire = TranslatedBodies.object(body);
+    return new Parsed(MessagesRequestMapper.map(wire, catalog.get()::model), wire);
+  }
+
+  @Override
+  public Buffer errorBody(OpenAiError error) {
+    return AnthropicErrors.toJson(error).toBuffer();
+  }
+
+  @Override
+  public Answer answer(Parsed parsed, ChatRequest chat, String requestId) {
+    MessageContext context = MessageContext.of(messageId(), parsed.wire(), TokenCount.estimate(chat));
+    return new TranslatedAnswer(redactor.get()) {
+      @Override
+      protected JsonObject translate(JsonObject completion) {
+        return MessagesResponseMapper.map(completion, context);
+      }
+
+      @Override
+      protected Buffer errorBody(OpenAiError error) {
+        return MessagesSurface.this.errorBody(error);
+      }
+
+      @Override
+      protected TranslatingRelay.EventMapper mapper() {
+        return new StreamEvents(new MessagesStreamMapper(context));
+      }
+    };
+  }
+
+  /** {@code msg_} and 24 random hex digits. */
+  static String messageId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return "msg_" + String.format("%016x%08x", random.nextLong(), random.nextInt());
+  }
+
+  /** Core's stream mapper as the relay's event mapper. */
+  private static final class StreamEvents implements TranslatingRelay.EventMapper {
+    private final MessagesStreamMapper mapper;
+
+    StreamEvents(MessagesStreamMapper mapper) {
+      this.mapper = mapper;
+    }
+
+    @Override
+    public List<SseEvent> start() {
+      return mapper.start();
+    }
+
+    @Override
+    public List<SseEvent> onChunk(JsonObject chatChunk) {
+      return mapper.onChunk(chatChunk);
+    }
+
+    @Override
+    public List<SseEvent> onEnd(JsonObject usage) {
+      return mapper.onEnd(usage);
+    }
+
+    @Override
+    public List<SseEvent> onError(OpenAiError error) {
+      return mapper.onError(error);
+    }
+  }
+}
