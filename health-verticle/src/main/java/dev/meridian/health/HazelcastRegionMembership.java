@@ -28,7 +28,6 @@ public final class HazelcastRegionMembership implements RegionMembership, AutoCl
 
   private final HazelcastInstance hazelcast;
   private final String region;
-  private final String localId;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final UUID registration;
   private volatile Map<String, List<String>> byRegion = Map.of();
@@ -42,7 +41,6 @@ public final class HazelcastRegionMembership implements RegionMembership, AutoCl
     this.hazelcast = Objects.requireNonNull(hazelcast, "hazelcast");
     this.region = Objects.requireNonNull(region, "region");
     Member local = hazelcast.getCluster().getLocalMember();
-    this.localId = local.getUuid().toString();
     String attribute = local.getAttribute(REGION_ATTRIBUTE);
     if (!region.equals(attribute)) {
       LOG.warn(
@@ -94,6 +92,7 @@ public final class HazelcastRegionMembership implements RegionMembership, AutoCl
    * the constructor's first read can never overwrite a newer view.
    */
   private synchronized void refresh() {
+    String localId = localMemberId();
     Map<String, List<String>> next = new TreeMap<>();
     for (Member member : hazelcast.getCluster().getMembers()) {
       String id = member.getUuid().toString();
@@ -114,9 +113,13 @@ public final class HazelcastRegionMembership implements RegionMembership, AutoCl
     byRegion = Collections.unmodifiableMap(next);
   }
 
+  /**
+   * Read from Hazelcast each time: a member whose side of a split merges into the other gets a new
+   * UUID, and a cached one would stay in the region's list as a member that owns probes nobody sends.
+   */
   @Override
   public String localMemberId() {
-    return localId;
+    return hazelcast.getCluster().getLocalMember().getUuid().toString();
   }
 
   @Override

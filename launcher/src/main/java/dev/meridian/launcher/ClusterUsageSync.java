@@ -39,7 +39,6 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
   private final HazelcastInstance hazelcast;
   private final UsageLimiter limiter;
   private final long intervalMs;
-  private final String self;
   /** counter id -> member -> that member's last published value. */
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Long>> mirror = new ConcurrentHashMap<>();
   private volatile IMap<String, Long> map;
@@ -55,7 +54,6 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
     this.hazelcast = hazelcast;
     this.limiter = limiter;
     this.intervalMs = Math.max(50, intervalMs);
-    this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
   }
 
   Future<Void> start() {
@@ -112,13 +110,21 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
     long now = System.currentTimeMillis();
     for (UsageLimiter.Counter counter : limiter.changedCounters(now)) {
       long ttl = Math.max(1_000, counter.expiresAtMs() - now);
-      usage.setAsync(counter.id() + "@" + self, counter.value(), ttl, TimeUnit.MILLISECONDS)
+      usage.setAsync(counter.id() + "@" + self(), counter.value(), ttl, TimeUnit.MILLISECONDS)
           .whenComplete((ok, error) -> {
             if (error != null) {
               LOG.debug("publishing usage counter {} failed: {}", counter.id(), error.toString());
             }
           });
     }
+  }
+
+  /**
+   * This member's id, read every time: Hazelcast gives a member a new UUID when its side of a split
+   * merges into the other, and counts published or skipped under the old one would be another node's.
+   */
+  private String self() {
+    return hazelcast.getCluster().getLocalMember().getUuid().toString();
   }
 
   private void refreshMembers() {
@@ -128,7 +134,7 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
     }
     ids.sort(null);
     members = List.copyOf(ids);
-    int index = ids.indexOf(self);
+    int index = ids.indexOf(self());
     nodes = Math.max(1, ids.size());
     selfIndex = Math.max(0, index);
   }
@@ -151,7 +157,7 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
     }
     long sum = 0;
     for (Map.Entry<String, Long> entry : byMember.entrySet()) {
-      if (!entry.getKey().equals(self)) {
+      if (!entry.getKey().equals(self())) {
         sum += entry.getValue();
       }
     }
@@ -165,14 +171,14 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
     long sum = 0;
     for (int index = 0; index < live.size(); index++) {
       String member = live.get(index);
-      if (!member.equals(self)) {
+      if (!member.equals(self())) {
         Long published = byMember.get(member);
         sum += published != null ? published : UsageLimiter.share(limit, live.size(), index);
       }
     }
     // A member that left keeps its reservation until it expires: safe, and over at the minute's end.
     for (Map.Entry<String, Long> entry : byMember.entrySet()) {
-      if (!entry.getKey().equals(self) && !live.contains(entry.getKey())) {
+      if (!entry.getKey().equals(self()) && !live.contains(entry.getKey())) {
         sum += entry.getValue();
       }
     }
@@ -189,7 +195,7 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
     List<String> live = members;
     for (int index = 0; index < live.size(); index++) {
       Long value = byMember.get(live.get(index));
-      if (value != null && value != 0 && !live.get(index).equals(self)) {
+      if (value != null && value != 0 && !live.get(index).equals(self())) {
         flagged.set(index);
       }
     }
