@@ -183,7 +183,7 @@ class DialectRelayTest extends RouterTestBase {
   /** The request sent straight to the simulated endpoint the router picks, under its upstream model name. */
   Seen direct(String model, JsonObject body) throws Exception {
     ModelSpec spec = catalog.model(model);
-    String url = catalog.endpoint(model, REGION).chatCompletionsUrl();
+    String url = catalog.endpoint(model, REGION).upstreamUrl();
     return exchange(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url),
         body.copy().put("model", spec.upstreamId()));
   }
