@@ -8,6 +8,7 @@ import dev.meridian.core.catalog.CatalogLoader;
 import dev.meridian.core.catalog.CleartextUpstream;
 import dev.meridian.core.health.HealthPolicy;
 import dev.meridian.core.health.HealthState;
+import dev.meridian.core.health.PeerHealthRecords;
 import dev.meridian.health.HazelcastHealthStore;
 import dev.meridian.health.HazelcastRegionMembership;
 import dev.meridian.health.HealthOptions;
@@ -54,7 +55,7 @@ public final class MeridianNode {
 
   private final MeridianConfig config;
   private final Vertx vertx;
-  private final HealthState healthState = new HealthState();
+  private final HealthState healthState;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
   private Catalog catalog;
@@ -84,6 +85,8 @@ public final class MeridianNode {
       MeridianConfig config, Vertx vertx, HazelcastClusterManager clusterManager, PrometheusMeterRegistry registry) {
     this.config = config;
     this.vertx = vertx;
+    // One probe round of this node's own evidence outranks what peers write for the same key.
+    this.healthState = new HealthState(config.probeIntervalMs() + PeerHealthRecords.MAX_CLOCK_SKEW_MS);
     this.clusterManager = clusterManager;
     this.registry = registry;
   }
