@@ -361,7 +361,8 @@ public final class MeridianNode {
       return Future.succeededFuture();
     }
     usageSync =
-        new ClusterUsageSync(vertx, clusterManager.getHazelcastInstance(), access.limiter(), config.usageSyncMs());
+        new ClusterUsageSync(vertx, clusterManager.getHazelcastInstance(), access.limiter(),
+            name -> access.keys().named(name), config.usageSyncMs());
     return usageSync.start();
   }
 
