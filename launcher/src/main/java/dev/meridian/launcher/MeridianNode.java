@@ -96,8 +96,7 @@ public final class MeridianNode {
     boolean clustered = config.clustered() && config.command() != MeridianConfig.Command.SIMULATOR;
     HazelcastClusterManager clusterManager =
         clustered
-            ? new HazelcastClusterManager(
-                ClusterConfigFactory.load(config.clusterConfigPath(), config.region(), env))
+            ? ClusterConfigFactory.clusterManager(config.clusterConfigPath(), config.region(), env)
             : null;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     io.vertx.core.transport.Transport transport;
@@ -510,6 +509,12 @@ public final class MeridianNode {
    * complete on one of its own, by then terminated, event loops and never return.
    */
   public Future<Void> close() {
-    return vertx.close();
+    HazelcastInstance member = clusterManager == null ? null : clusterManager.getHazelcastInstance();
+    // A member started by the join check is ours to stop: Vert.x only stops members it started.
+    return vertx.close().andThen(closed -> {
+      if (member != null && member.getLifecycleService().isRunning()) {
+        member.getLifecycleService().shutdown();
+      }
+    });
   }
 }
