@@ -65,7 +65,10 @@ final class StatusHandler implements Handler<RoutingContext> {
       regions.add(new JsonObject().put("id", r.id()).put("name", r.displayName()));
     }
     JsonArray models = new JsonArray();
-    for (ModelSpec model : catalog.models()) {
+    // Grouped by tier for the page (stable: catalog order within a tier); embedding models join their price tier.
+    java.util.List<ModelSpec> byTier = new java.util.ArrayList<>(catalog.models());
+    byTier.sort(java.util.Comparator.comparing(ModelSpec::tier));
+    for (ModelSpec model : byTier) {
       JsonObject cells = new JsonObject();
       for (Endpoint endpoint : catalog.endpointsOf(model.id())) {
         cells.put(endpoint.region(), cell(endpoint, snapshot.get(region, model.id(), endpoint.region()), blocklist, now));
@@ -75,6 +78,7 @@ final class StatusHandler implements Handler<RoutingContext> {
               .put("id", model.id())
               .put("provider", model.provider())
               .put("tier", model.tier().id())
+              .put("kind", model.kind().id())
               .put("outputDollarsPerMillion", model.outputDollarsPerMillion())
               .put("cells", cells));
     }
