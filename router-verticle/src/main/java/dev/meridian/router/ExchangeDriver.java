@@ -151,6 +151,15 @@ final class ExchangeDriver {
     finish(clientStatus, how);
   }
 
+  /**
+   * The winner's stream carried an error event and then ended: billed for what was streamed, counted
+   * as a broken stream (metrics, and a late failure on its breaker); the client's stream is already over.
+   */
+  void streamEndedInError(UpstreamAttempt attempt, Usage used) {
+    account(attempt.endpoint, used);
+    run(machine.onStreamBroken(attempt.handle, "the provider's stream carried an error event"));
+  }
+
   void firstUpstreamRequestSent() {
     if (overheadNanos < 0) {
       overheadNanos = System.nanoTime() - request.startedNanos();

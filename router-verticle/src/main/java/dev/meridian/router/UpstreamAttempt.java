@@ -225,7 +225,12 @@ final class UpstreamAttempt {
           Usage used = relay.usage(exchange.request.promptTokensEstimate());
           exchange.putCostHeaders(response.trailers(), used, endpoint);
           response.end(relay.end());
-          exchange.completed(this, used, 200, "ok");
+          if (relay.upstreamFailed()) {
+            // The client has the provider's error event already; the exchange is still a failure.
+            exchange.streamEndedInError(this, used);
+          } else {
+            exchange.completed(this, used, 200, "ok");
+          }
         });
   }
 

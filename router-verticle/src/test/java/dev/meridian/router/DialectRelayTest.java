@@ -145,6 +145,9 @@ class DialectRelayTest extends RouterTestBase {
     // No usage came: the bill is Meridian's estimate of what was streamed.
     assertThat(seen.trailers().get(ExchangeDriver.USAGE_SOURCE_HEADER)).isEqualTo("estimated");
     assertThat(Long.parseLong(seen.trailers().get(ExchangeDriver.COMPLETION_TOKENS_HEADER))).isPositive();
+    // Even when the provider closes the stream cleanly after its error event, the exchange is a failure.
+    ExchangeRecord record = awaitExchange(r -> r.endpoint() != null && r.endpoint().model().id().equals(model));
+    assertThat(record.outcome()).isEqualTo("stream_broken");
   }
 
   private void assertCost(MultiMap headers, String model, Usage usage, String source) {

@@ -82,5 +82,14 @@ public interface Surface {
 
     /** The usage the upstream reported, or an estimate from what was streamed. */
     Usage usage(long promptTokensEstimate);
+
+    /**
+     * Whether the upstream's stream carried an error event (relayed to the client in the surface's
+     * shape): the exchange then counts as a broken stream, for metrics and the endpoint's breaker,
+     * even when the provider closed the stream cleanly afterwards.
+     */
+    default boolean upstreamFailed() {
+      return false;
+    }
   }
 }

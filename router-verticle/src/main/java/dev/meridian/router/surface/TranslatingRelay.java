@@ -38,6 +38,7 @@ public final class TranslatingRelay implements Surface.StreamRelay {
   private boolean started;
   private boolean ended;
   private JsonObject usage;
+  private boolean upstreamFailed;
   private long contentChunks;
 
   public TranslatingRelay(EventMapper mapper, SecretRedactor redactor) {
@@ -111,8 +112,14 @@ public final class TranslatingRelay implements Surface.StreamRelay {
     }
   }
 
+  @Override
+  public boolean upstreamFailed() {
+    return upstreamFailed;
+  }
+
   private void fail(String message) {
     ended = true;
+    upstreamFailed = true;
     OpenAiError error = new OpenAiError(502, OpenAiError.SERVER_ERROR, "upstream_stream_error", redactor.redact(message), null);
     pending.addAll(mapper.onError(error));
   }

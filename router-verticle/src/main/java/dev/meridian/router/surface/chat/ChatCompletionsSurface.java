@@ -73,6 +73,11 @@ public final class ChatCompletionsSurface implements Surface {
           public dev.meridian.core.openai.Usage usage(long promptTokensEstimate) {
             return filter.usage(promptTokensEstimate);
           }
+
+          @Override
+          public boolean upstreamFailed() {
+            return filter.sawError();
+          }
         };
       }
 

@@ -38,6 +38,8 @@ final class SseUsageFilter {
   private boolean droppedLast;
   /** The framer stopped on an oversized event; the client has had the error event. */
   private boolean broken;
+  /** An error event was seen (and relayed), or the stream broke on an oversized event. */
+  private boolean sawError;
 
   SseUsageFilter(boolean clientWantsUsage) {
     this(clientWantsUsage, SecretRedactor.none());
@@ -80,6 +82,12 @@ final class SseUsageFilter {
     return usage != null ? usage : new Usage(promptTokensEstimate, completionTokens, true);
   }
 
+  /** Whether the upstream's stream carried an error event, or broke on one too large to relay. */
+  boolean sawError() {
+    settle();
+    return sawError;
+  }
+
   private void settle() {
     if (tail == null) {
       tail = forward(framer.finish());
@@ -115,6 +123,7 @@ final class SseUsageFilter {
     }
     if (batch.tooLarge() && !broken) {
       broken = true;
+      sawError = true;
       // The upstream sent an event past the bound: the client learns the stream broke, and nothing else.
       out = out != null ? out : Buffer.buffer().appendBuffer(input, 0, batch.completeLength());
       out.appendString(oversizedEventError());
@@ -138,6 +147,7 @@ final class SseUsageFilter {
     }
     String text = frame.text();
     // redact() changes nothing that mayContainSecret() does not flag; error events skip the check.
+    sawError |= event.kind() == ChatStreamEvent.Kind.ERROR;
     if (event.kind() == ChatStreamEvent.Kind.ERROR || redactor.mayContainSecret(text)) {
       String redacted = redactor.redact(text);
       return redacted.equals(text) ? null : redacted;
