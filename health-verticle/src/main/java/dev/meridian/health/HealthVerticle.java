@@ -77,7 +77,7 @@ public final class HealthVerticle extends VerticleBase {
             membership.membersOf(region).size()));
     coordinator.start();
     LOG.info(
-        "health verticle started in {}: {} endpoints, interval {} ms, timeout {} ms, {} probes at once",
+        "health verticle started in {}: {} endpoints, interval {} ms, timeout {} ms, {} probes at once per endpoint region",
         region,
         targets.size(),
         options.getProbeIntervalMs(),

@@ -144,7 +144,8 @@ final class ProbeCoordinator {
   /** One probe through the limiter, its result handed to the sink; never fails. */
   private Future<Void> run(ProbeTarget target) {
     return limiter
-        .submit(target.ownershipKey(), () -> probe.apply(target))
+        // Places per endpoint region: a partitioned region's timeouts never starve the reachable ones.
+        .submit(target.endpoint().region(), target.ownershipKey(), () -> probe.apply(target))
         .map(
             result -> {
               if (!stopped) {

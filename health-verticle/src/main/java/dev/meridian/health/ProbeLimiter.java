@@ -9,7 +9,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Runs probes with at most {@code maxInFlight} at once; the rest wait in a FIFO queue. A key that is
+ * Runs probes with at most {@code maxInFlight} at once per group (the endpoint's region); the rest of a
+ * group wait in its FIFO queue. Groups do not share places: probes of a region cut off by a partition
+ * hold theirs until their timeout, and must not starve the probes of reachable regions, whose records
+ * would otherwise go stale and drop out of routing. A key that is
  * already queued or in flight is refused, so one slow endpoint is never probed twice at the same time
  * (a probe deadline longer than the interval would otherwise stack them up).
  *
@@ -26,7 +29,7 @@ public final class ProbeLimiter {
     }
   }
 
-  private record Task<R>(String key, Supplier<Future<R>> work, Promise<R> promise) {
+  private record Task<R>(String group, String key, Supplier<Future<R>> work, Promise<R> promise) {
     void start(ProbeLimiter limiter) {
       Future<R> future;
       try {
@@ -36,16 +39,21 @@ public final class ProbeLimiter {
       }
       future.onComplete(
           result -> {
-            limiter.finished(key);
+            limiter.finished(group, key);
             promise.handle(result);
           });
     }
   }
 
   private final int maxInFlight;
-  private final Queue<Task<?>> waiting = new ArrayDeque<>();
+  /** One group's places in use and its queue. */
+  private static final class Group {
+    final Queue<Task<?>> waiting = new ArrayDeque<>();
+    int inFlight;
+  }
+
+  private final java.util.Map<String, Group> groups = new java.util.HashMap<>();
   private final Set<String> pending = new HashSet<>();
-  private int inFlight;
 
   public ProbeLimiter(int maxInFlight) {
     if (maxInFlight < 1) {
@@ -59,35 +67,50 @@ public final class ProbeLimiter {
    * or fails with {@link AlreadyPendingException} when {@code key} is already queued or in flight.
    */
   public <R> Future<R> submit(String key, Supplier<Future<R>> work) {
+    return submit("", key, work);
+  }
+
+  /** As {@link #submit(String, Supplier)}, within {@code group}'s own places. */
+  public <R> Future<R> submit(String group, String key, Supplier<Future<R>> work) {
     if (!pending.add(key)) {
       return Future.failedFuture(AlreadyPendingException.INSTANCE);
     }
-    Task<R> task = new Task<>(key, work, Promise.promise());
-    if (inFlight < maxInFlight) {
-      inFlight++;
+    Task<R> task = new Task<>(group, key, work, Promise.promise());
+    Group places = groups.computeIfAbsent(group, g -> new Group());
+    if (places.inFlight < maxInFlight) {
+      places.inFlight++;
       task.start(this);
     } else {
-      waiting.add(task);
+      places.waiting.add(task);
     }
     return task.promise().future();
   }
 
-  private void finished(String key) {
+  private void finished(String group, String key) {
     pending.remove(key);
-    Task<?> next = waiting.poll();
+    Group places = groups.get(group);
+    Task<?> next = places.waiting.poll();
     if (next == null) {
-      inFlight--;
+      places.inFlight--;
     } else {
       next.start(this);
     }
   }
 
   public int inFlight() {
-    return inFlight;
+    int total = 0;
+    for (Group group : groups.values()) {
+      total += group.inFlight;
+    }
+    return total;
   }
 
   public int queued() {
-    return waiting.size();
+    int total = 0;
+    for (Group group : groups.values()) {
+      total += group.waiting.size();
+    }
+    return total;
   }
 
   public boolean isPending(String key) {

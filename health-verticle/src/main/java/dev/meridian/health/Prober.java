@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Prober {
   private static final Logger LOG = LoggerFactory.getLogger(Prober.class);
+  /** Endpoint regions one host may serve at once (the simulator serves them all from one port). */
+  static final int MAX_ENDPOINT_REGIONS = 16;
 
   private final Vertx vertx;
   private final Context context;
@@ -48,8 +50,10 @@ public final class Prober {
                 .setKeepAlive(true)
                 .setConnectTimeout(connectTimeout)
                 .setName("meridian-prober"),
-            // Every simulated endpoint shares one host:port, so one host may carry all probes at once.
-            new PoolOptions().setHttp1MaxSize(this.options.getMaxConcurrentProbes()));
+            // Every simulated endpoint shares one host:port, so one host may carry all probes at once:
+            // the limiter allows maxConcurrentProbes per endpoint region, and a probe must never wait
+            // for a pooled connection (the wait would count as TTFT). A cap, not connections opened.
+            new PoolOptions().setHttp1MaxSize(this.options.getMaxConcurrentProbes() * MAX_ENDPOINT_REGIONS));
   }
 
   /**

@@ -78,4 +78,31 @@ class ProbeLimiterTest {
     assertThat(limiter.inFlight()).isZero();
     assertThat(limiter.isPending("x")).isFalse();
   }
+
+  private Future<String> submitIn(String group, String key) {
+    return limiter.submit(group, key, () -> {
+      started.add(key);
+      Promise<String> promise = Promise.promise();
+      running.put(key, promise);
+      return promise.future();
+    });
+  }
+
+  @Test
+  void aGroupWhoseProbesHangDoesNotStarveAnotherGroup() {
+    // The cut-off region's probes fill its places and queue behind them, as in a partition.
+    submitIn("ap-southeast", "far-1");
+    submitIn("ap-southeast", "far-2");
+    submitIn("ap-southeast", "far-3");
+    submitIn("us-east", "near-1");
+    submitIn("us-east", "near-2");
+
+    assertThat(started).containsExactly("far-1", "far-2", "near-1", "near-2");
+    assertThat(limiter.inFlight()).isEqualTo(4);
+    assertThat(limiter.queued()).isEqualTo(1);
+    running.get("near-1").complete("ok");
+    assertThat(started).as("a freed place serves its own group's queue only").hasSize(4);
+    running.get("far-1").complete("timeout");
+    assertThat(started).last().isEqualTo("far-3");
+  }
 }
