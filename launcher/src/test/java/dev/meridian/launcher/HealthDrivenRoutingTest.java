@@ -103,7 +103,7 @@ class HealthDrivenRoutingTest {
         .contains("meridian_probe_ttft_seconds_bucket")
         .contains("meridian_region_healthy_endpoints{region=\"ap-southeast\"} 2.0")
         .contains("meridian_endpoint_healthy{endpoint_region=\"eu-west\",model=\"qwen3-8b\",observer_region=\"us-east\"} 1.0")
-        .contains("meridian_requests_total{model=\"qwen3-8b\"")
+        .containsPattern("meridian_requests_total\\{[^}]*model=\"qwen3-8b\"")
         .contains("meridian_probe_last_success_timestamp_seconds")
         .contains("jvm_memory_used_bytes")
         .contains("vertx_pool_")

@@ -298,7 +298,7 @@ final class ExchangeDriver {
     String hedge = !machine.hedged() ? "none" : winner != null && winner.hedge() ? "hedge_won" : "primary_won";
     ExchangeRecord record =
         new ExchangeRecord(
-            request.chat().model(), servingEndpoint(), machine.attempts(), status, request.chat().stream(),
+            request.surface().api(), request.chat().model(), servingEndpoint(), machine.attempts(), status, request.chat().stream(),
             outcome, machine.servedByFallback(), hedge, machine.retriesDenied(), List.copyOf(failures), usage,
             costDollars, firstByteNanos, overheadNanos, System.nanoTime() - request.startedNanos());
     onFinish.accept(record);

@@ -6,6 +6,7 @@ import java.util.List;
 /**
  * What happened to one client request, handed to {@link ExchangeListener}s when it ends.
  *
+ * @param api the client surface the request came in on ({@link dev.meridian.router.surface.Surface#api()})
  * @param endpoint the endpoint that served (or last failed) the request; null when none was tried
  * @param status the HTTP status the client got (200 for a stream that later broke; see {@code outcome})
  * @param outcome {@code ok}, {@code client_error}, {@code rate_limited}, {@code upstream_error},
@@ -20,6 +21,7 @@ import java.util.List;
  * @param overheadNanos time from arrival until the first upstream request was handed to the client pool
  */
 public record ExchangeRecord(
+    String api,
     String requestedModel,
     Endpoint endpoint,
     int attempts,

@@ -63,10 +63,11 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
     Endpoint endpoint = record.endpoint();
     RouteMeters route = endpoint != null ? routeOf(endpoint) : routeOf(record.requestedModel());
 
-    route.requests(record.outcome()).increment();
-    route.duration(record.streamed()).record(record.totalNanos(), TimeUnit.NANOSECONDS);
+    ApiMeters api = route.api(record.api());
+    api.requests(record.outcome()).increment();
+    api.duration(record.streamed()).record(record.totalNanos(), TimeUnit.NANOSECONDS);
     if (record.firstByteNanos() >= 0) {
-      route.ttft().record(record.firstByteNanos(), TimeUnit.NANOSECONDS);
+      api.ttft().record(record.firstByteNanos(), TimeUnit.NANOSECONDS);
     }
     if (record.overheadNanos() >= 0) {
       overhead.record(record.overheadNanos(), TimeUnit.NANOSECONDS);
@@ -141,14 +142,12 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
     final String region;
     final String tier;
     final Tags tags;
-    final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    /** The client-facing series, one set per surface (a bounded set: the surfaces served). */
+    final Map<String, ApiMeters> byApi = new ConcurrentHashMap<>();
     final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
     final Map<String, Counter> hedges = new ConcurrentHashMap<>();
     /** [estimated][output]. */
     final Counter[][] tokens = new Counter[2][2];
-    volatile Timer durationStreamed;
-    volatile Timer durationNotStreamed;
-    volatile Timer ttft;
     volatile Counter cost;
     volatile Counter fallbacks;
 
@@ -167,53 +166,12 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
           && tier.equals(endpoint.model().tier().id());
     }
 
-    Counter requests(String outcome) {
-      Counter counter = requests.get(outcome);
-      if (counter == null) {
-        counter =
-            requests.computeIfAbsent(
-                outcome,
-                o ->
-                    Counter.builder("meridian.requests")
-                        .description("Client requests by outcome")
-                        .tags(tags)
-                        .tag("outcome", o)
-                        .register(registry));
+    ApiMeters api(String api) {
+      ApiMeters meters = byApi.get(api);
+      if (meters == null) {
+        meters = byApi.computeIfAbsent(api, a -> new ApiMeters(tags.and("api", a)));
       }
-      return counter;
-    }
-
-    Timer duration(boolean streamed) {
-      Timer timer = streamed ? durationStreamed : durationNotStreamed;
-      if (timer == null) {
-        timer =
-            Timer.builder("meridian.request.duration")
-                .description("Arrival to last byte")
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .tags(tags)
-                .tag("streamed", Boolean.toString(streamed))
-                .register(registry);
-        if (streamed) {
-          durationStreamed = timer;
-        } else {
-          durationNotStreamed = timer;
-        }
-      }
-      return timer;
-    }
-
-    Timer ttft() {
-      Timer timer = ttft;
-      if (timer == null) {
-        timer =
-            ttft =
-                Timer.builder("meridian.ttft")
-                    .description("Arrival to the first byte sent to the client")
-                    .serviceLevelObjectives(LATENCY_BUCKETS)
-                    .tags(tags)
-                    .register(registry);
-      }
-      return timer;
+      return meters;
     }
 
     Counter tokens(boolean estimated, boolean output) {
@@ -281,6 +239,69 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
       }
       return counter;
     }
+  }
+
+  /** The series a client sees per route and surface: requests by outcome, duration, time to first byte. */
+  private final class ApiMeters {
+    final Tags tags;
+    final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    volatile Timer durationStreamed;
+    volatile Timer durationNotStreamed;
+    volatile Timer ttft;
+
+    ApiMeters(Tags tags) {
+      this.tags = tags;
+    }
+
+    Counter requests(String outcome) {
+      Counter counter = requests.get(outcome);
+      if (counter == null) {
+        counter =
+            requests.computeIfAbsent(
+                outcome,
+                o ->
+                    Counter.builder("meridian.requests")
+                        .description("Client requests by outcome")
+                        .tags(tags)
+                        .tag("outcome", o)
+                        .register(registry));
+      }
+      return counter;
+    }
+
+    Timer duration(boolean streamed) {
+      Timer timer = streamed ? durationStreamed : durationNotStreamed;
+      if (timer == null) {
+        timer =
+            Timer.builder("meridian.request.duration")
+                .description("Arrival to last byte")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .tags(tags)
+                .tag("streamed", Boolean.toString(streamed))
+                .register(registry);
+        if (streamed) {
+          durationStreamed = timer;
+        } else {
+          durationNotStreamed = timer;
+        }
+      }
+      return timer;
+    }
+
+    Timer ttft() {
+      Timer timer = ttft;
+      if (timer == null) {
+        timer =
+            ttft =
+                Timer.builder("meridian.ttft")
+                    .description("Arrival to the first byte sent to the client")
+                    .serviceLevelObjectives(LATENCY_BUCKETS)
+                    .tags(tags)
+                    .register(registry);
+      }
+      return timer;
+    }
+
   }
 
   @Override

@@ -219,12 +219,12 @@ final class SurfaceRoute implements Handler<HttpServerRequest> {
       case 429 -> clientLimited ? "client_error" : "rate_limited";
       default -> error.status() >= 500 ? "upstream_error" : "client_error";
     };
-    report(new ExchangeRecord(modelOf(body), null, 0, error.status(), false, outcome, false, "none", 0,
+    report(new ExchangeRecord(surface.api(), modelOf(body), null, 0, error.status(), false, outcome, false, "none", 0,
         List.of(), Usage.NONE, 0, -1, -1, 0));
   }
 
   private void reportGone() {
-    report(new ExchangeRecord(null, null, 0, 499, false, "client_gone", false, "none", 0,
+    report(new ExchangeRecord(surface.api(), null, null, 0, 499, false, "client_gone", false, "none", 0,
         List.of(), Usage.NONE, 0, -1, -1, 0));
   }
 

@@ -3,6 +3,7 @@ package dev.meridian.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.core.catalog.ModelSpec;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -66,6 +67,26 @@ class MetricsTest extends RouterTestBase {
     assertThat(valueIn(text, "meridian_upstream_errors_total", "region=\"us-east\"", "kind=\"http_5xx\"")).isEqualTo(5.0);
     assertThat(valueIn(text, "meridian_fallbacks_total", "model=\"qwen3-32b\"")).isEqualTo(5.0);
     assertThat(valueIn(text, "meridian_retries_total", "result=\"attempted\"")).isEqualTo(5.0);
+  }
+
+  @Test
+  void eachSurfaceHasItsOwnRequestSeries() throws Exception {
+    observe("glm-5", "us-east", 100);
+    assertThat(post("/v1/chat/completions", chat("glm-5", false).encode()).status()).isEqualTo(200);
+    JsonObject message = new JsonObject().put("model", "glm-5").put("max_tokens", 16)
+        .put("messages", new io.vertx.core.json.JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+    Reply messages = send(HttpMethod.POST, "/v1/messages", Buffer.buffer(message.encode()),
+        Map.of("anthropic-version", "2023-06-01"));
+    assertThat(messages.status()).isEqualTo(200);
+    assertThat(post("/v1/messages", "{").status()).isEqualTo(400);
+    awaitCondition(Duration.ofSeconds(5),
+        () -> liveValue("meridian_requests_total", "api=\"messages\"", "outcome=\"client_error\"") == 1.0);
+
+    String text = scrape();
+    assertThat(valueIn(text, "meridian_requests_total", "api=\"chat_completions\"", "model=\"glm-5\"", "outcome=\"ok\"")).isEqualTo(1.0);
+    assertThat(valueIn(text, "meridian_requests_total", "api=\"messages\"", "model=\"glm-5\"", "outcome=\"ok\"")).isEqualTo(1.0);
+    assertThat(valueIn(text, "meridian_ttft_seconds_count", "api=\"messages\"")).isEqualTo(1.0);
+    assertThat(valueIn(text, "meridian_request_duration_seconds_count", "api=\"chat_completions\"")).isEqualTo(1.0);
   }
 
   @Test

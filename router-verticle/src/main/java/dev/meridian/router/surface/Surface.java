@@ -19,6 +19,15 @@ public interface Surface {
   String path();
 
   /**
+   * The {@code api} label of this surface's request series: its path without {@code /v1/}, with
+   * {@code _} for {@code /} ({@code chat_completions}, {@code messages_count_tokens}); a bounded set.
+   */
+  default String api() {
+    String path = path();
+    return (path.startsWith("/v1/") ? path.substring(4) : path).replace('/', '_');
+  }
+
+  /**
    * The request the pipeline routes on, from the client's body (read whole).
    *
    * @throws dev.meridian.core.openai.OpenAiException 400 for what the surface cannot accept
