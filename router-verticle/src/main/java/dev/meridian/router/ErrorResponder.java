@@ -40,6 +40,19 @@ public final class ErrorResponder {
     return OpenAiError.internal();
   }
 
+  /**
+   * Writes {@code error} in the shape the caller's SDK parses: Anthropic's when the request carries
+   * {@code anthropic-version} (Anthropic's SDKs always send it, on every path), else OpenAI's. For
+   * answers outside a surface: 404, 405, 401 and unreadable requests on any path.
+   */
+  static void sendFor(io.vertx.core.http.HttpServerRequest request, OpenAiError error) {
+    if (request.getHeader("anthropic-version") != null) {
+      send(request.response(), error, dev.meridian.core.translate.anthropic.AnthropicErrors.toJson(error).toBuffer());
+    } else {
+      send(request.response(), error);
+    }
+  }
+
   /** Writes {@code error} unless the response has already started; then there is nothing to add. */
   static void send(HttpServerResponse response, OpenAiError error) {
     send(response, error, error.toJson().toBuffer());

@@ -56,7 +56,7 @@ final class ModelsHandler {
     JsonObject entry = directory.find(id, catalog, health.current(), listedFor(ctx, catalog), wallClockMs.getAsLong());
     if (entry == null) {
       // A model the key may not use is as absent as an unknown one: the list does not show it either.
-      ErrorResponder.send(ctx.response(), OpenAiError.modelNotFound(id));
+      ErrorResponder.sendFor(ctx.request(), OpenAiError.modelNotFound(id));
       return;
     }
     reply(ctx, anthropic(ctx) ? ModelDirectory.anthropic(entry) : entry);

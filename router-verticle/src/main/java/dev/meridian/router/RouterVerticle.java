@@ -323,7 +323,7 @@ public final class RouterVerticle extends VerticleBase {
     OpenAiError error =
         new ServedEndpoints(!options.hasAdminPort())
             .unserved(request.method().name(), ctx.normalizedPath(), request.scheme(), request.getHeader("host"));
-    ErrorResponder.send(ctx.response(), error);
+    ErrorResponder.sendFor(request, error);
   }
 
   private void onFailure(RoutingContext ctx) {
@@ -351,7 +351,7 @@ public final class RouterVerticle extends VerticleBase {
       ctx.response().setStatusCode(error.status()).end();
       return;
     }
-    ErrorResponder.send(ctx.response(), error);
+    ErrorResponder.sendFor(ctx.request(), error);
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

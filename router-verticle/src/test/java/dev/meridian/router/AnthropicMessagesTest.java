@@ -188,4 +188,21 @@ class AnthropicMessagesTest extends RouterTestBase {
     assertAnthropicError(as(FULL, "/v1/messages/count_tokens", messages("claude-haiku-4-5", false)), 404, "not_found_error");
     assertAnthropicError(as(FULL, "/v1/messages/count_tokens", null), 400, "invalid_request_error");
   }
+
+  @Test
+  void answersOutsideTheSurfaceAreAnthropicShapedUnderAnthropicVersion() throws Exception {
+    Map<String, String> anthropic = Map.of("x-api-key", FULL, "anthropic-version", "2023-06-01");
+    Reply unknownPath = send(HttpMethod.POST, "/v1/messages/batches", Buffer.buffer("{}"), anthropic);
+    assertAnthropicError(unknownPath, 404, "not_found_error");
+    assertThat(unknownPath.json().getJsonObject("error").getString("message")).contains("/v1/messages");
+    assertAnthropicError(send(HttpMethod.GET, "/v1/messages", null, anthropic), 405, "invalid_request_error");
+    assertAnthropicError(send(HttpMethod.GET, "/v1/models/claude-opus-4", null, anthropic), 404, "not_found_error");
+    assertAnthropicError(send(HttpMethod.GET, "/v1/models", null, Map.of("anthropic-version", "2023-06-01")), 401,
+        "authentication_error");
+    // Without the header, the same answers stay OpenAI-shaped.
+    Reply openAi = send(HttpMethod.POST, "/v1/messages/batches", Buffer.buffer("{}"), Map.of("authorization", "Bearer " + FULL));
+    assertThat(openAi.status()).isEqualTo(404);
+    assertThat(openAi.json().getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+    assertThat(openAi.json().containsKey("type")).isFalse();
+  }
 }
