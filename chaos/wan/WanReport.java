@@ -18,8 +18,9 @@ import java.util.function.Predicate;
  *
  * <p>Windows: a fault lasts from its injection to its heal; "after" runs from the heal to the next
  * fault (or the end). Convergence after a heal: the first sample second from which, for every region
- * and for the rest of the window, its member sees 3 members, the health map holds 45 records of each
- * observer region, none older than 3 probe intervals, and usage counts from all 3 members.
+ * and for the rest of the window, its member sees 3 members, the health map holds one record per
+ * catalog (model, region) pair of each observer region, none older than 3 probe intervals, and usage
+ * counts from all 3 members.
  */
 public class WanReport {
   static final String[] REGIONS = {"us-east", "eu-west", "ap-southeast"};
@@ -30,12 +31,12 @@ public class WanReport {
 
   record Sample(long ms, String region, boolean statusOk, long localAgeMax, long unobserved, int members,
       long[] ageByObserver, long[] recordsByObserver, int usageMembers) {
-    boolean converged(long staleMs) {
+    boolean converged(long staleMs, int pairs) {
       if (members != 3 || usageMembers != 3) {
         return false;
       }
       for (int i = 0; i < 3; i++) {
-        if (recordsByObserver[i] != 45 || ageByObserver[i] < 0 || ageByObserver[i] > staleMs) {
+        if (recordsByObserver[i] != pairs || ageByObserver[i] < 0 || ageByObserver[i] > staleMs) {
           return false;
         }
       }
@@ -76,11 +77,21 @@ public class WanReport {
     int rpmLimit = limits.getInteger("rpm_limit");
     double budget = limits.getDouble("budget_dollars");
     long staleMs = 3 * limits.getLong("probe_interval_ms");
-    print(System.out, events, requests, samples, limited, rpmLimit, budget, staleMs);
+    int pairs = catalogPairs(new io.vertx.core.json.JsonObject(Files.readString(dir.resolve("catalog.json"))));
+    print(System.out, events, requests, samples, limited, rpmLimit, budget, staleMs, pairs);
+  }
+
+  /** Health records one observer region writes: one per (model, endpoint region) of the run's catalog. */
+  static int catalogPairs(io.vertx.core.json.JsonObject catalog) {
+    int pairs = 0;
+    for (Object model : catalog.getJsonArray("models")) {
+      pairs += ((io.vertx.core.json.JsonObject) model).getJsonArray("regions").size();
+    }
+    return pairs;
   }
 
   static void print(PrintStream out, List<Event> events, List<Request> requests, List<Sample> samples,
-      List<Limited> limited, int rpmLimit, double budget, long staleMs) {
+      List<Limited> limited, int rpmLimit, double budget, long staleMs, int pairs) {
     String[][] faults = {
       {"a", "ap-southeast partitioned from us-east and eu-west for 60 s", "a: partition", "a: heal", "b: loss"},
       {"b", "5 % packet loss on us-east<->eu-west for 60 s", "b: loss", "b: clear", "c: partition"},
@@ -121,15 +132,15 @@ public class WanReport {
             minUsage = Math.min(minUsage, s.usageMembers());
           }
         }
-        long converged = convergence(samples, region, heal, next, staleMs);
+        long converged = convergence(samples, region, heal, next, staleMs, pairs);
         out.printf(Locale.ROOT, "%-13s %8d %7s %7s %7s %8s%% %9ss %10ss %11s %8s %11s%n", region, during.size(),
             errors + (routerDown > 0 ? " (" + routerDown + " router down)" : ""),
             pct(during, 0.50), pct(during, 0.99), ownRegion(during, region), seconds(localAge), seconds(remoteAge),
             minMembers == Integer.MAX_VALUE ? "-" : minMembers, minUsage == Integer.MAX_VALUE ? "-" : minUsage,
             converged < 0 ? "no" : seconds(converged - heal) + "s");
       }
-      long all = convergenceAll(samples, heal, next, staleMs);
-      out.printf(Locale.ROOT, "cluster converged (all regions: 3 members, 3 x 45 fresh records, usage from 3 members) %s after the %s%n",
+      long all = convergenceAll(samples, heal, next, staleMs, pairs);
+      out.printf(Locale.ROOT, "cluster converged (all regions: 3 members, 3 x " + pairs + " fresh records, usage from 3 members) %s after the %s%n",
           all < 0 ? "NOT within the window" : seconds(all - heal) + " s", fault[0].equals("b") ? "loss ended" : "heal");
       limitsRow(out, limited, fault[0], start, heal, rpmLimit, budget, fault[0].equals("b") ? 1 : 2);
     }
@@ -170,11 +181,11 @@ public class WanReport {
         budget > 0 ? 100 * (spent - budget) / budget : 0, sides);
   }
 
-  static long convergence(List<Sample> samples, String region, long heal, long next, long staleMs) {
+  static long convergence(List<Sample> samples, String region, long heal, long next, long staleMs, int pairs) {
     List<Sample> view = select(samples, s -> s.region().equals(region) && s.ms() >= heal && s.ms() < next);
     long from = -1;
     for (Sample s : view) {
-      if (s.converged(staleMs)) {
+      if (s.converged(staleMs, pairs)) {
         if (from < 0) {
           from = s.ms();
         }
@@ -185,10 +196,10 @@ public class WanReport {
     return from;
   }
 
-  static long convergenceAll(List<Sample> samples, long heal, long next, long staleMs) {
+  static long convergenceAll(List<Sample> samples, long heal, long next, long staleMs, int pairs) {
     long latest = -1;
     for (String region : REGIONS) {
-      long c = convergence(samples, region, heal, next, staleMs);
+      long c = convergence(samples, region, heal, next, staleMs, pairs);
       if (c < 0) {
         return -1;
       }

@@ -166,6 +166,9 @@ wait_ready() { # wait_ready REGION SECONDS
   done
   return 1
 }
+# Health records a converged cluster holds: 3 observer regions x one per (model, endpoint region).
+PAIRS="$(jq '[.models[].regions | length] | add' "$OUT/catalog.json")"
+EXPECTED_RECORDS=$(( 3 * PAIRS ))
 records() { in_ctl curl -s --max-time 2 "http://10.77.${IDX[$1]}.2:8080/readyz" | jq -r '.healthRecords // 0' 2>/dev/null || echo 0; }
 
 for region in "${WAN_REGIONS[@]}"; do
@@ -178,11 +181,11 @@ for region in "${WAN_REGIONS[@]}"; do
 done
 for _ in $(seq 60); do
   ok=1
-  for region in "${WAN_REGIONS[@]}"; do (( $(records "$region") >= 135 )) || ok=0; done
+  for region in "${WAN_REGIONS[@]}"; do (( $(records "$region") >= EXPECTED_RECORDS )) || ok=0; done
   [[ $ok == 1 ]] && break
   sleep 1
 done
-log "health records per router: us-east $(records us-east), eu-west $(records eu-west), ap-southeast $(records ap-southeast) (135 = 3 observers x 45)"
+log "health records per router: us-east $(records us-east), eu-west $(records eu-west), ap-southeast $(records ap-southeast) ($EXPECTED_RECORDS = 3 observers x $PAIRS)"
 log "emulated round trips from us-east: to eu-west's providers $(rtt_check us-east 10.78.2.1) s, to ap-southeast's $(rtt_check us-east 10.78.3.1) s; eu-west to ap-southeast's $(rtt_check eu-west 10.78.3.1) s"
 
 # One request's cost for the budget keys: the limit driver's model and max_tokens, key sk-wan-load-client.
