@@ -7,6 +7,8 @@ import dev.meridian.core.catalog.Tier;
 import dev.meridian.core.health.EndpointHealth;
 import dev.meridian.core.health.HealthPolicy;
 import dev.meridian.core.health.HealthSnapshot;
+import dev.meridian.core.routing.ChainStep;
+import dev.meridian.core.routing.ModelAliases;
 import dev.meridian.core.routing.RouteSelector;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +19,7 @@ import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
- * What a client may send as {@code model}: catalog models, tiers and {@code auto}, each as an OpenAI
+ * What a client may send as {@code model}: catalog models, tiers, {@code auto} and aliases, each as an OpenAI
  * model object with a {@code meridian} object (tier, price, per-region health as this region sees it),
  * or in Anthropic's shape. Plain JSON building, no Vert.x Web, so it is tested without a server.
  */
@@ -49,6 +51,11 @@ final class ModelDirectory {
     if (listed.test(RouteSelector.AUTO)) {
       entries.add(autoEntry());
     }
+    for (ModelAliases.Alias alias : catalog.aliases().all()) {
+      if (listed.test(alias.pattern())) {
+        entries.add(aliasEntry(alias.pattern(), alias));
+      }
+    }
     return entries;
   }
 
@@ -65,10 +72,11 @@ final class ModelDirectory {
     if (tier != null) {
       return listed.test(tier.id()) ? tierEntry(tier) : null;
     }
-    if (RouteSelector.AUTO.equals(id.toLowerCase(Locale.ROOT)) && listed.test(RouteSelector.AUTO)) {
-      return autoEntry();
+    if (RouteSelector.AUTO.equals(id.toLowerCase(Locale.ROOT))) {
+      return listed.test(RouteSelector.AUTO) ? autoEntry() : null;
     }
-    return null;
+    ModelAliases.Alias alias = catalog.aliases().resolve(id);
+    return alias != null && listed.test(id) ? aliasEntry(id, alias) : null;
   }
 
   static JsonObject openAiList(List<JsonObject> entries, String catalogVersion) {
@@ -97,6 +105,7 @@ final class ModelDirectory {
     String displayName = switch (kind) {
       case "tier" -> "Meridian " + id + " tier";
       case "auto" -> "Meridian auto (cheapest fitting tier)";
+      case "alias" -> "Meridian alias " + meridian.getString("alias");
       default -> id;
     };
     return new JsonObject()
@@ -145,6 +154,31 @@ final class ModelDirectory {
 
   private JsonObject tierEntry(Tier tier) {
     return entry(tier.id(), "meridian").put("meridian", new JsonObject().put("kind", "tier"));
+  }
+
+  /**
+   * An alias as the name {@code id} (the pattern itself in the list, the name asked for on a lookup):
+   * what it routes as, or its chain's steps with their models.
+   */
+  private JsonObject aliasEntry(String id, ModelAliases.Alias alias) {
+    JsonObject meridian = new JsonObject().put("kind", "alias").put("alias", alias.pattern());
+    if (alias.target() != null) {
+      meridian.put("routes_as", alias.target());
+    } else {
+      JsonArray steps = new JsonArray();
+      for (ChainStep step : alias.steps()) {
+        JsonObject view = new JsonObject().put("models", new JsonArray(step.models()));
+        if (!Double.isNaN(step.maxTtftMs())) {
+          view.put("max_ttft_ms", step.maxTtftMs());
+        }
+        if (!Double.isNaN(step.minTokensPerSecond())) {
+          view.put("min_tokens_per_second", step.minTokensPerSecond());
+        }
+        steps.add(view);
+      }
+      meridian.put("steps", steps);
+    }
+    return entry(id, "meridian").put("meridian", meridian);
   }
 
   private JsonObject autoEntry() {

@@ -332,7 +332,12 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
       return requested;
     }
     String lower = requested.toLowerCase(Locale.ROOT);
-    return Tier.fromId(lower) != null || RouteSelector.AUTO.equals(lower) ? lower : "other";
+    if (Tier.fromId(lower) != null || RouteSelector.AUTO.equals(lower)) {
+      return lower;
+    }
+    // An alias's pattern, not the name the agent sent: dated model names would grow the series.
+    dev.meridian.core.routing.ModelAliases.Alias alias = catalog.get().aliases().resolve(requested);
+    return alias != null ? alias.pattern() : "other";
   }
 
   private String tierOf(String requested) {

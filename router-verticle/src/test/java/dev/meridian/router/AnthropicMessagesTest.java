@@ -158,13 +158,67 @@ class AnthropicMessagesTest extends RouterTestBase {
     assertAnthropicError(as(null, "/v1/messages", messages("deepseek-v4-flash", false)), 401, "authentication_error");
     assertAnthropicError(as("sk-nobody", "/v1/messages", messages("deepseek-v4-flash", false)), 401, "authentication_error");
     assertAnthropicError(as(FLASH_ONLY, "/v1/messages", messages("kimi-k2.5", false)), 403, "permission_error");
-    assertAnthropicError(as(FULL, "/v1/messages", messages("claude-sonnet-4-5", false)), 404, "not_found_error");
+    assertAnthropicError(as(FULL, "/v1/messages", messages("gpt-no-such-model", false)), 404, "not_found_error");
     assertAnthropicError(as(FULL, "/v1/messages", null), 400, "invalid_request_error");
     Reply noBudget = as(FULL, "/v1/messages", messages("deepseek-v4-flash", false).put("max_tokens", (Object) null));
     assertAnthropicError(noBudget, 400, "invalid_request_error");
     assertThat(noBudget.json().getJsonObject("error").getString("message")).startsWith("max_tokens: ");
     assertThat(as(ONE_PER_MINUTE, "/v1/messages", messages("deepseek-v4-flash", false)).status()).isEqualTo(200);
     assertAnthropicError(as(ONE_PER_MINUTE, "/v1/messages", messages("deepseek-v4-flash", false)), 429, "rate_limit_error");
+  }
+
+  @Test
+  void theNamesClaudeCodeSendsReachTheCatalogsCodingModelsThroughTheAliases() throws Exception {
+    observe("hunyuan-turbo", "us-east", 60);
+    Reply haiku = as(FULL, "/v1/messages", messages("claude-haiku-4-5-20251001", false));
+    assertThat(haiku.status()).isEqualTo(200);
+    assertThat(haiku.header(MeridianHeaders.ROUTE_MODEL)).isIn("deepseek-v4-flash", "qwen3-32b");
+    assertThat(haiku.header(MeridianHeaders.ROUTE_REASON)).contains("alias=claude-*haiku*");
+    // The client's name comes back, as the Anthropic SDK expects.
+    assertThat(haiku.json().getString("model")).isEqualTo("claude-haiku-4-5-20251001");
+    Reply sonnet = as(FULL, "/v1/messages", messages("claude-sonnet-4-5-20250929", true));
+    assertThat(sonnet.status()).isEqualTo(200);
+    assertThat(sonnet.header(MeridianHeaders.ROUTE_MODEL)).isIn("hunyuan-turbo", "deepseek-v4-pro");
+    assertThat(events(sonnet).get(events(sonnet).size() - 1).getKey()).isEqualTo("message_stop");
+    // A key limited to one model reaches it through an alias whose chain has it, and no other.
+    Reply flashHaiku = as(FLASH_ONLY, "/v1/messages", messages("claude-3-5-haiku-latest", false));
+    assertThat(flashHaiku.status()).isEqualTo(200);
+    assertThat(flashHaiku.header(MeridianHeaders.ROUTE_MODEL)).isEqualTo("deepseek-v4-flash");
+    assertAnthropicError(as(FLASH_ONLY, "/v1/messages", messages("claude-opus-4-1", false)), 403, "permission_error");
+    // Served requests are labelled by the model that served, refused ones by the pattern: the names
+    // agents send (dated, any number of them) never become label values.
+    // The refusal's record is counted once its exchange ends, which may follow the reply.
+    awaitCondition(java.time.Duration.ofSeconds(5),
+        () -> registry.scrape().contains("model=\"claude-*opus*\",outcome=\"client_error\""));
+    String scrape = registry.scrape();
+    assertThat(scrape)
+        .doesNotContain("claude-haiku-4-5-20251001", "claude-opus-4-1\"");
+  }
+
+  @Test
+  void theModelsListShowsTheAliasesAndALookupByAnAgentsNameFindsOne() throws Exception {
+    Map<String, String> anthropic = Map.of("x-api-key", FULL, "anthropic-version", "2023-06-01");
+    JsonArray data = send(HttpMethod.GET, "/v1/models", null, anthropic).json().getJsonArray("data");
+    List<String> aliases = new ArrayList<>();
+    for (int i = 0; i < data.size(); i++) {
+      JsonObject meridian = data.getJsonObject(i).getJsonObject("meridian");
+      if ("alias".equals(meridian.getString("kind"))) {
+        aliases.add(data.getJsonObject(i).getString("id"));
+      }
+    }
+    assertThat(aliases).containsExactly("claude-*haiku*", "claude-*sonnet*", "claude-*opus*");
+    Reply lookup = send(HttpMethod.GET, "/v1/models/claude-sonnet-4-5", null, anthropic);
+    assertThat(lookup.status()).isEqualTo(200);
+    assertThat(lookup.json().getString("id")).isEqualTo("claude-sonnet-4-5");
+    assertThat(lookup.json().getString("type")).isEqualTo("model");
+    JsonArray firstStep = lookup.json().getJsonObject("meridian").getJsonArray("steps").getJsonObject(0).getJsonArray("models");
+    assertThat(firstStep.getList()).containsExactlyInAnyOrder("hunyuan-turbo", "deepseek-v4-pro");
+    // The flash-only key sees the aliases whose chains reach its one model.
+    JsonArray flashData = send(HttpMethod.GET, "/v1/models", null, Map.of("x-api-key", FLASH_ONLY, "anthropic-version",
+        "2023-06-01")).json().getJsonArray("data");
+    List<String> flashIds = new ArrayList<>();
+    flashData.forEach(entry -> flashIds.add(((JsonObject) entry).getString("id")));
+    assertThat(flashIds).contains("claude-*haiku*").doesNotContain("claude-*sonnet*", "claude-*opus*");
   }
 
   @Test
@@ -185,7 +239,10 @@ class AnthropicMessagesTest extends RouterTestBase {
     assertThat(simulatorAdmin(HttpMethod.GET, "/admin/stats", null)).isEqualTo(stats);
     assertAnthropicError(as(null, "/v1/messages/count_tokens", messages("deepseek-v4-flash", false)), 401, "authentication_error");
     assertAnthropicError(as(FLASH_ONLY, "/v1/messages/count_tokens", messages("kimi-k2.5", false)), 403, "permission_error");
-    assertAnthropicError(as(FULL, "/v1/messages/count_tokens", messages("claude-haiku-4-5", false)), 404, "not_found_error");
+    assertAnthropicError(as(FULL, "/v1/messages/count_tokens", messages("gpt-no-such-model", false)), 404, "not_found_error");
+    // An agent's name that an alias matches is counted like the model it would reach.
+    assertThat(as(FULL, "/v1/messages/count_tokens", messages("claude-haiku-4-5", false).put("max_tokens", (Object) null))
+        .json().getLong("input_tokens")).isEqualTo(7);
     assertAnthropicError(as(FULL, "/v1/messages/count_tokens", null), 400, "invalid_request_error");
   }
 
@@ -196,7 +253,7 @@ class AnthropicMessagesTest extends RouterTestBase {
     assertAnthropicError(unknownPath, 404, "not_found_error");
     assertThat(unknownPath.json().getJsonObject("error").getString("message")).contains("/v1/messages");
     assertAnthropicError(send(HttpMethod.GET, "/v1/messages", null, anthropic), 405, "invalid_request_error");
-    assertAnthropicError(send(HttpMethod.GET, "/v1/models/claude-opus-4", null, anthropic), 404, "not_found_error");
+    assertAnthropicError(send(HttpMethod.GET, "/v1/models/gpt-no-such-model", null, anthropic), 404, "not_found_error");
     assertAnthropicError(send(HttpMethod.GET, "/v1/models", null, Map.of("anthropic-version", "2023-06-01")), 401,
         "authentication_error");
     // Without the header, the same answers stay OpenAI-shaped.

@@ -183,7 +183,7 @@ class ChatCompletionsTest extends RouterTestBase {
     JsonObject json = reply.json();
     assertThat(json.getString("object")).isEqualTo("list");
     List<String> ids = json.getJsonArray("data").stream().map(o -> ((JsonObject) o).getString("id")).toList();
-    assertThat(ids).contains("glm-5", "deepseek-r1", "budget", "premium", "auto").hasSize(catalog.models().size() + 4 + 1);
+    assertThat(ids).contains("glm-5", "deepseek-r1", "budget", "premium", "auto").hasSize(catalog.models().size() + 4 + 1 + catalog.aliases().all().size());
     JsonObject glm = json.getJsonArray("data").stream().map(o -> (JsonObject) o)
         .filter(o -> o.getString("id").equals("glm-5")).findFirst().orElseThrow();
     assertThat(glm.getString("owned_by")).isEqualTo("zhipu");

@@ -433,6 +433,7 @@ class FuzzTest extends RouterTestBase {
    */
   void assertBoundedLabels(String metrics) {
     java.util.Set<String> allowed = new java.util.HashSet<>(List.of("auto", "other", "none", "unknown", ""));
+    catalog.aliases().all().forEach(alias -> allowed.add(alias.pattern()));
     for (Endpoint endpoint : catalog.endpoints()) {
       allowed.add(endpoint.model().id());
       allowed.add(endpoint.provider().id());

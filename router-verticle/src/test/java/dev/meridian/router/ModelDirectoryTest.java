@@ -67,6 +67,10 @@ class ModelDirectoryTest {
     assertThat(java.time.Instant.parse(model.getString("created_at")).getEpochSecond()).isEqualTo(CREATED);
     assertThat(model.containsKey("object")).isFalse();
     assertThat(ModelDirectory.anthropic(find("premium", EVERYTHING)).getString("display_name")).contains("premium");
+    JsonObject alias = ModelDirectory.anthropic(find("claude-haiku-4-5", EVERYTHING));
+    assertThat(alias.getString("id")).isEqualTo("claude-haiku-4-5");
+    assertThat(alias.getString("display_name")).isEqualTo("Meridian alias claude-*haiku*");
+    assertThat(find("claude-haiku-4-5", name -> !name.equals("claude-haiku-4-5"))).isNull();
   }
 
   @Test
@@ -76,7 +80,7 @@ class ModelDirectoryTest {
     assertThat(list.getJsonArray("data")).hasSize(entries.size());
     assertThat(list.getBoolean("has_more")).isFalse();
     assertThat(list.getString("first_id")).isEqualTo(entries.get(0).getString("id"));
-    assertThat(list.getString("last_id")).isEqualTo("auto");
+    assertThat(list.getString("last_id")).isEqualTo(entries.get(entries.size() - 1).getString("id"));
     assertThat(list.getJsonArray("data").getJsonObject(0).getString("type")).isEqualTo("model");
 
     JsonObject empty = ModelDirectory.anthropicList(List.of());

@@ -83,13 +83,13 @@ class ModelsEndpointTest extends RouterTestBase {
   void withAnAnthropicVersionHeaderBothRoutesAnswerInAnthropicsShape() throws Exception {
     JsonObject list = get("/v1/models", ANTHROPIC).json();
     assertThat(list.getBoolean("has_more")).isFalse();
-    assertThat(list.getJsonArray("data")).hasSize(catalog.models().size() + 4 + 1);
+    assertThat(list.getJsonArray("data")).hasSize(catalog.models().size() + 4 + 1 + catalog.aliases().all().size());
     JsonObject first = list.getJsonArray("data").getJsonObject(0);
     assertThat(first.getString("type")).isEqualTo("model");
     assertThat(first.getString("display_name")).isNotBlank();
     assertThat(java.time.Instant.parse(first.getString("created_at"))).isNotNull();
     assertThat(list.getString("first_id")).isEqualTo(first.getString("id"));
-    assertThat(list.getString("last_id")).isEqualTo("auto");
+    assertThat(list.getString("last_id")).isEqualTo("claude-*opus*");
     assertThat(list.containsKey("object")).isFalse();
 
     JsonObject glm = get("/v1/models/glm-5", ANTHROPIC).json();

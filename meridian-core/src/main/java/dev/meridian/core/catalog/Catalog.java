@@ -25,6 +25,7 @@ public final class Catalog {
   private final List<Endpoint> endpoints;
   private final dev.meridian.core.routing.FallbackChains fallbacks;
   private final dev.meridian.core.routing.Classifier classifier;
+  private final dev.meridian.core.routing.ModelAliases aliases;
 
   public Catalog(
       String version, List<Region> regions, List<Provider> providers, List<ModelSpec> models) {
@@ -47,6 +48,17 @@ public final class Catalog {
       List<ModelSpec> models,
       dev.meridian.core.routing.FallbackChains fallbacks,
       dev.meridian.core.routing.Classifier classifier) {
+    this(version, regions, providers, models, fallbacks, classifier, dev.meridian.core.routing.ModelAliases.NONE);
+  }
+
+  public Catalog(
+      String version,
+      List<Region> regions,
+      List<Provider> providers,
+      List<ModelSpec> models,
+      dev.meridian.core.routing.FallbackChains fallbacks,
+      dev.meridian.core.routing.Classifier classifier,
+      dev.meridian.core.routing.ModelAliases aliases) {
     this.version = version == null ? "unversioned" : version;
     this.regions = index(regions, Region::id, "region");
     this.providers = index(providers, Provider::id, "provider");
@@ -104,7 +116,47 @@ public final class Catalog {
     this.endpoints = List.copyOf(all);
     this.fallbacks = fallbacks;
     this.classifier = classifier;
+    this.aliases = aliases;
     validateFallbacks();
+    validateAliases();
+  }
+
+  /** Aliases route chat requests only, to names and models that exist, and never hide a real name. */
+  private void validateAliases() {
+    for (dev.meridian.core.routing.ModelAliases.Alias alias : aliases.all()) {
+      String where = "alias '" + alias.pattern() + "'";
+      if (!alias.pattern().contains("*") && (models.containsKey(alias.pattern()) || isTierOrAuto(alias.pattern()))) {
+        throw new CatalogException(where + " is already a model, tier or auto: it would never be used");
+      }
+      if (alias.target() != null) {
+        ModelSpec target = models.get(alias.target());
+        if (target == null && !isTierOrAuto(alias.target())) {
+          throw new CatalogException(where + " targets '" + alias.target() + "': not a model, tier or auto");
+        }
+        if (target != null && target.kind() != ModelKind.CHAT) {
+          throw new CatalogException(where + " targets " + target.kind().id() + " model '" + alias.target()
+              + "': aliases stand for chat models");
+        }
+      }
+      for (dev.meridian.core.routing.ChainStep step : alias.steps()) {
+        for (String model : step.models()) {
+          ModelSpec listed = models.get(model);
+          if (listed == null || listed.kind() != ModelKind.CHAT) {
+            throw new CatalogException(where + " names " + (listed == null ? "unknown" : listed.kind().id())
+                + " model '" + model + "': aliases stand for chat models");
+          }
+        }
+      }
+    }
+  }
+
+  private static boolean isTierOrAuto(String name) {
+    return Tier.fromId(name) != null || dev.meridian.core.routing.RouteSelector.AUTO.equalsIgnoreCase(name);
+  }
+
+  /** Names agents send (glob patterns) and how they route; empty when the catalog has none. */
+  public dev.meridian.core.routing.ModelAliases aliases() {
+    return aliases;
   }
 
   private void validateFallbacks() {
@@ -232,6 +284,6 @@ public final class Catalog {
       rebased.add(new Provider(provider.id(), provider.name(), provider.apiKeyEnv(), urls));
     }
     return new Catalog(
-        version, List.copyOf(regions.values()), rebased, List.copyOf(models.values()), fallbacks, classifier);
+        version, List.copyOf(regions.values()), rebased, List.copyOf(models.values()), fallbacks, classifier, aliases);
   }
 }

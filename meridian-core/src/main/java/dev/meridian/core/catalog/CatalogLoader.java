@@ -127,7 +127,8 @@ public final class CatalogLoader {
             ? dev.meridian.core.routing.Classifier.defaults()
             : dev.meridian.core.routing.Classifier.fromJson((JsonObject) classifierJson);
     return new Catalog(
-        root.getString("version"), regions, providers, models, fallbacks(root, models), classifier);
+        root.getString("version"), regions, providers, models, fallbacks(root, models), classifier,
+        aliases(root, models));
   }
 
   /**
@@ -151,46 +152,107 @@ public final class CatalogLoader {
       if (chains.containsKey(key)) {
         throw new CatalogException("fallback chain for '" + name + "': tier '" + key + "' has two chains");
       }
-      List<dev.meridian.core.routing.ChainStep> parsed = new ArrayList<>();
-      for (int i = 0; i < steps.size(); i++) {
-        String where = "fallback chain for '" + name + "', step " + i;
-        Object item = steps.getValue(i);
-        if (!(item instanceof JsonObject step)) {
-          throw new CatalogException(where + " is not an object");
-        }
-        List<String> stepModels = new ArrayList<>();
-        String model = step.getString("model");
-        String tierName = step.getString("tier");
-        if ((model == null) == (tierName == null)) {
-          throw new CatalogException(where + " must name exactly one of 'model' or 'tier'");
-        }
-        if (model != null) {
-          stepModels.add(model);
-        } else {
-          Tier tier = Tier.fromId(tierName);
-          if (tier == null) {
-            throw new CatalogException(where + " names unknown tier '" + tierName + "'");
-          }
-          for (ModelSpec spec : models) {
-            if (spec.tier() == tier && spec.kind() == ModelKind.CHAT) { // tiers stand for chat answers only
-              stepModels.add(spec.id());
-            }
-          }
-          if (stepModels.isEmpty()) {
-            throw new CatalogException(where + ": tier '" + tierName + "' has no models");
-          }
-        }
-        Number maxTtft = step.getNumber("maxTtftMs");
-        Number minSpeed = step.getNumber("minTokensPerSecond");
-        parsed.add(
-            new dev.meridian.core.routing.ChainStep(
-                stepModels,
-                maxTtft == null ? Double.NaN : maxTtft.doubleValue(),
-                minSpeed == null ? Double.NaN : minSpeed.doubleValue()));
-      }
-      chains.put(key, parsed);
+      chains.put(key, chainSteps(steps, "fallback chain for '" + name + "'", models));
     }
     return new dev.meridian.core.routing.FallbackChains(chains);
+  }
+
+  /**
+   * Steps of a chain: each names one {@code model} or a whole {@code tier} (its chat models, narrowed
+   * to those with every listed {@code capabilities} entry), with optional thresholds.
+   */
+  private static List<dev.meridian.core.routing.ChainStep> chainSteps(
+      JsonArray steps, String owner, List<ModelSpec> models) {
+    List<dev.meridian.core.routing.ChainStep> parsed = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      String where = owner + ", step " + i;
+      Object item = steps.getValue(i);
+      if (!(item instanceof JsonObject step)) {
+        throw new CatalogException(where + " is not an object");
+      }
+      List<String> stepModels = new ArrayList<>();
+      String model = step.getString("model");
+      String tierName = step.getString("tier");
+      if ((model == null) == (tierName == null)) {
+        throw new CatalogException(where + " must name exactly one of 'model' or 'tier'");
+      }
+      JsonArray capabilities = step.getJsonArray("capabilities", new JsonArray());
+      if (model != null) {
+        if (!capabilities.isEmpty()) {
+          throw new CatalogException(where + ": 'capabilities' narrows a tier; a model step names its model");
+        }
+        stepModels.add(model);
+      } else {
+        Tier tier = Tier.fromId(tierName);
+        if (tier == null) {
+          throw new CatalogException(where + " names unknown tier '" + tierName + "'");
+        }
+        for (ModelSpec spec : models) {
+          // Tiers stand for chat answers only.
+          if (spec.tier() == tier && spec.kind() == ModelKind.CHAT && hasAll(spec, capabilities)) {
+            stepModels.add(spec.id());
+          }
+        }
+        if (stepModels.isEmpty()) {
+          throw new CatalogException(where + ": tier '" + tierName + "' has no models"
+              + (capabilities.isEmpty() ? "" : " with capabilities " + capabilities.encode()));
+        }
+      }
+      Number maxTtft = step.getNumber("maxTtftMs");
+      Number minSpeed = step.getNumber("minTokensPerSecond");
+      parsed.add(
+          new dev.meridian.core.routing.ChainStep(
+              stepModels,
+              maxTtft == null ? Double.NaN : maxTtft.doubleValue(),
+              minSpeed == null ? Double.NaN : minSpeed.doubleValue()));
+    }
+    return parsed;
+  }
+
+  private static boolean hasAll(ModelSpec spec, JsonArray capabilities) {
+    for (Object capability : capabilities) {
+      if (!(capability instanceof String name)) {
+        throw new CatalogException("capabilities must be strings, got " + capability);
+      }
+      if (!spec.has(name)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code "aliases": {"claude-*haiku*": [steps as in fallbacks], "gpt-4o*": "auto"}}: a glob pattern
+   * routes along its own steps, or as another name (a model, a tier or {@code auto}).
+   */
+  private static dev.meridian.core.routing.ModelAliases aliases(JsonObject root, List<ModelSpec> models) {
+    Object json = root.getValue("aliases");
+    if (json == null) {
+      return dev.meridian.core.routing.ModelAliases.NONE;
+    }
+    if (!(json instanceof JsonObject table)) {
+      throw new CatalogException("'aliases' must be an object of pattern to target or steps");
+    }
+    List<dev.meridian.core.routing.ModelAliases.Alias> aliases = new ArrayList<>();
+    try {
+      for (String pattern : table.fieldNames()) {
+        Object value = table.getValue(pattern);
+        String where = "alias '" + pattern + "'";
+        if (value instanceof String target) {
+          aliases.add(new dev.meridian.core.routing.ModelAliases.Alias(pattern, target, List.of()));
+        } else if (value instanceof JsonArray steps) {
+          if (steps.isEmpty()) {
+            throw new CatalogException(where + " has no steps");
+          }
+          aliases.add(new dev.meridian.core.routing.ModelAliases.Alias(pattern, null, chainSteps(steps, where, models)));
+        } else {
+          throw new CatalogException(where + " must be a name (string) or an array of steps");
+        }
+      }
+      return new dev.meridian.core.routing.ModelAliases(aliases);
+    } catch (IllegalArgumentException e) {
+      throw new CatalogException(e.getMessage(), e);
+    }
   }
 
   private static List<JsonObject> objects(JsonObject root, String field) {

@@ -48,7 +48,8 @@ public enum ModelKind {
     ModelSpec model = catalog.model(requested);
     if (model == null) {
       String normalized = requested.toLowerCase(java.util.Locale.ROOT);
-      boolean tierOrAuto = Tier.fromId(normalized) != null || RouteSelector.AUTO.equals(normalized);
+      boolean tierOrAuto = Tier.fromId(normalized) != null || RouteSelector.AUTO.equals(normalized)
+          || catalog.aliases().resolve(requested) != null;
       if (tierOrAuto && wanted != CHAT) {
         return OpenAiError.invalidRequest(
             "model_kind_mismatch",

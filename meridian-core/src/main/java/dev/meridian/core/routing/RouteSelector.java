@@ -30,8 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Rules, in order:
  *
  * <ol>
- *   <li>{@code model} names a catalog model, a tier ({@code budget}...), or {@code auto}; anything else
- *       is a 404.
+ *   <li>{@code model} names a catalog model, a tier ({@code budget}...), {@code auto}, or matches one
+ *       of the catalog's aliases ({@link ModelAliases}: names coding agents send); anything else is a
+ *       404.
  *   <li>The name's fallback chain (from the catalog; by default the model alone, or all models of the
  *       tier in one step) gives the order of models: each step's endpoints before the next step's, so
  *       the same model in the next-best region comes before the next model.
@@ -63,6 +64,7 @@ public final class RouteSelector {
   /** Everything about a chain that does not depend on the request, built once per catalog. */
   private final Map<String, PreparedChain> modelChains = new HashMap<>();
   private final Map<Tier, PreparedChain> tierChains = new EnumMap<>(Tier.class);
+  private final Map<ModelAliases.Alias, PreparedChain> aliasChains = new IdentityHashMap<>();
   /** Whether an endpoint belongs to more than one tier's chain (then auto must de-duplicate). */
   private final boolean tierChainsOverlap;
   /** The catalog's endpoints by identity, numbered: the index into the health-key tables. */
@@ -97,6 +99,12 @@ public final class RouteSelector {
       }
     }
     this.tierChainsOverlap = overlap;
+    for (ModelAliases.Alias alias : catalog.aliases().all()) {
+      if (alias.target() == null) {
+        String reason = "alias=" + alias.pattern() + (alias.steps().size() > 1 ? " chain=" + alias.steps().size() : "");
+        aliasChains.put(alias, prepare(alias.steps(), reason));
+      }
+    }
   }
 
   /**
@@ -205,6 +213,16 @@ public final class RouteSelector {
               ? new Classifier.Classification(Classifier.RequestClass.SIMPLE, Tier.ULTRA_BUDGET, "no profile")
               : classifier.classify(profile);
       return selectAuto(requested, localRegion, snapshot, blocked, nowMs, exclusions, classification);
+    }
+    ModelAliases.Alias alias = catalog.aliases().resolve(requested);
+    if (alias != null) {
+      if (alias.target() != null) {
+        // Validated at load: the target is a model, a tier or auto, so this does not recurse further.
+        RoutePlan routed = select(alias.target(), localRegion, snapshot, blocked, nowMs, profile, preferences);
+        return new RoutePlan(requested, routed.candidates(), "alias=" + alias.pattern() + " " + routed.reason());
+      }
+      PreparedChain chain = aliasChains.get(alias);
+      return plan(requested, rankChain(chain, localRegion, snapshot, blocked, nowMs, exclusions), chain.reason(), exclusions, nowMs);
     }
     throw OpenAiError.modelNotFound(requested).asException();
   }

@@ -42,7 +42,11 @@ public record ClientKey(
     }
   }
 
-  /** Whether the key may ask for {@code requested} (a model id, a tier name or {@code auto}). */
+  /**
+   * Whether the key may ask for {@code requested}: a model id, a tier name or {@code auto} its list
+   * names, a model of a tier it names, or an alias (a pattern or a name one matches) that the list names
+   * or whose chain has a model the key may spend on (routing then keeps to those models).
+   */
   public boolean mayRequest(String requested, Catalog catalog) {
     if (allow.contains(ANY)) {
       return true;
@@ -52,7 +56,31 @@ public record ClientKey(
       return true;
     }
     ModelSpec model = catalog.model(requested);
-    return model != null && maySpendOn(model);
+    if (model != null) {
+      return maySpendOn(model);
+    }
+    dev.meridian.core.routing.ModelAliases.Alias alias = catalog.aliases().resolve(requested);
+    return alias != null && mayUse(alias, catalog);
+  }
+
+  private boolean mayUse(dev.meridian.core.routing.ModelAliases.Alias alias, Catalog catalog) {
+    if (allow.contains(alias.pattern())) {
+      return true;
+    }
+    if (alias.target() != null) {
+      String target = alias.target().toLowerCase(Locale.ROOT);
+      ModelSpec model = catalog.model(alias.target());
+      return allow.contains(target) || (model != null && maySpendOn(model));
+    }
+    for (dev.meridian.core.routing.ChainStep step : alias.steps()) {
+      for (String id : step.models()) {
+        ModelSpec model = catalog.model(id);
+        if (model != null && maySpendOn(model)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether {@code model} may serve this key's requests, as first choice or as a fallback. */

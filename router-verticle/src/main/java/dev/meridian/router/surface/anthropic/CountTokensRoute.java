@@ -93,7 +93,7 @@ public final class CountTokensRoute {
   /** A name route selection would take: a catalog model, a tier or {@code auto}. */
   static boolean known(String model, Catalog catalog) {
     return catalog.model(model) != null || Tier.fromId(model) != null
-        || RouteSelector.AUTO.equals(model.toLowerCase(Locale.ROOT));
+        || RouteSelector.AUTO.equals(model.toLowerCase(Locale.ROOT)) || catalog.aliases().resolve(model) != null;
   }
 
   private void failed(RoutingContext ctx) {
