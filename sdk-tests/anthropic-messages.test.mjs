@@ -108,9 +108,29 @@ test("an image to a model without vision is a 400 in Anthropic's error shape", a
       && e.error.error.message.startsWith("messages[0].content[1]"));
 });
 
-test("an unknown model (a claude-* name the catalog does not alias) is a NotFoundError", async () => {
+test("the model names Claude Code sends reach coding models through the catalog's aliases", async () => {
+  const { data: haiku, response } = await client.messages
+    .create({ model: "claude-haiku-4-5-20251001", max_tokens: 32, messages: ask }).withResponse();
+  assert.equal(haiku.model, "claude-haiku-4-5-20251001");
+  assert.match(response.headers.get("x-meridian-route-reason"), /^alias=claude-\*haiku\*/);
+  const served = response.headers.get("x-meridian-model");
+  const info = await client.models.retrieve(served);
+  assert.ok(info.meridian.capabilities.includes("code"), `${served} is a coding model`);
+  assert.equal(info.meridian.tier, "budget");
+  // The main loop's name, streamed with tools, as an agent sends it.
+  const stream = client.messages.stream({
+    model: "claude-sonnet-4-5-20250929", max_tokens: 64, tools, tool_choice: { type: "auto" }, messages: history });
+  const final = await stream.finalMessage();
+  assert.equal(final.model, "claude-sonnet-4-5-20250929");
+  assert.equal(final.content.at(-1).type, "text");
+  const alias = await client.models.retrieve("claude-sonnet-4-5-20250929");
+  assert.equal(alias.meridian.kind, "alias");
+  assert.equal(alias.meridian.alias, "claude-*sonnet*");
+});
+
+test("an unknown model (a name no alias matches) is a NotFoundError", async () => {
   await assert.rejects(
-    client.messages.create({ model: "claude-sonnet-4-5", max_tokens: 16, messages: ask }),
+    client.messages.create({ model: "claude-instant-1", max_tokens: 16, messages: ask }),
     (e) => e instanceof Anthropic.NotFoundError && e.error?.error?.type === "not_found_error");
 });
 
