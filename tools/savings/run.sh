@@ -5,10 +5,15 @@
 #
 #   tools/savings/run.sh                                   # 400 requests, mix 85/10/5, baseline kimi-k2.5
 #   tools/savings/run.sh --requests 1000 --mix 70,20,10 --baseline glm-5
+#   tools/savings/run.sh --agent                           # 20 coding-agent sessions vs the premium tier
+#   tools/savings/run.sh --agent --sessions 50 --baseline kimi-k2.5
 #
 # Options (defaults): --requests N (400), --mix SIMPLE,MODERATE,COMPLEX percentages (85,10,5),
 # --baseline MODEL (kimi-k2.5, any catalog model), --seed S (42), --concurrency C (16),
 # --latency-scale X (0.05, the simulator's delay multiplier).
+# --agent replays coding-agent sessions instead (tools/savings/AgentSession.java: Claude Code's model
+# names on /v1/messages through the catalog's aliases, against every call to --baseline, default the
+# premium tier); --sessions N (20), --system-tokens T (4000, the agent's system prompt).
 #
 # The mix (generated from small templates by one seeded java.util.Random, so a seed is one fixed
 # traffic sample; class counts are exact, their order shuffled):
@@ -45,14 +50,22 @@ SEED=42
 CONCURRENCY=16
 LATENCY_SCALE=0.05
 
-usage() { sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+AGENT=""
+SESSIONS=20
+SYSTEM_TOKENS=4000
+BASELINE_SET=""
+
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
 die() { echo "savings: $*" >&2; exit 2; }
 
 while (($#)); do
   case "$1" in
     --requests) REQUESTS="${2:?--requests needs a value}"; shift 2 ;;
     --mix) MIX="${2:?--mix needs a value}"; shift 2 ;;
-    --baseline) BASELINE="${2:?--baseline needs a value}"; shift 2 ;;
+    --baseline) BASELINE="${2:?--baseline needs a value}"; BASELINE_SET=1; shift 2 ;;
+    --agent) AGENT=1; shift ;;
+    --sessions) SESSIONS="${2:?--sessions needs a value}"; shift 2 ;;
+    --system-tokens) SYSTEM_TOKENS="${2:?--system-tokens needs a value}"; shift 2 ;;
     --seed) SEED="${2:?--seed needs a value}"; shift 2 ;;
     --concurrency) CONCURRENCY="${2:?--concurrency needs a value}"; shift 2 ;;
     --latency-scale) LATENCY_SCALE="${2:?--latency-scale needs a value}"; shift 2 ;;
@@ -137,9 +150,20 @@ for _ in $(seq 1 240); do # up to 60 s
   sleep 0.25
 done
 [[ -n "$ready" ]] || die "Meridian was not ready within 60 s"
-echo "savings: ready; replaying $REQUESTS requests" >&2
-
 cd "$ROOT"
+if [[ -n "$AGENT" ]]; then
+  [[ "$SESSIONS" =~ ^[1-9][0-9]*$ ]] || die "--sessions must be a positive integer"
+  [[ -n "$BASELINE_SET" ]] || BASELINE=premium
+  echo "savings: ready; replaying $SESSIONS coding-agent sessions against '$BASELINE'" >&2
+  java -cp "$JAR" "$HERE/AgentSession.java" --router "http://127.0.0.1:$PORT" --sessions "$SESSIONS" \
+    --baseline "$BASELINE" --seed "$SEED" --system-tokens "$SYSTEM_TOKENS" --out "$HERE/results" &
+  DRIVER_PID=$!
+  driver_rc=0
+  wait "$DRIVER_PID" || driver_rc=$?
+  DRIVER_PID=""
+  exit "$driver_rc"
+fi
+echo "savings: ready; replaying $REQUESTS requests" >&2
 java "$HERE/SavingsReport.java" --router "http://127.0.0.1:$PORT" --requests "$REQUESTS" --mix "$MIX" \
   --baseline "$BASELINE" --seed "$SEED" --concurrency "$CONCURRENCY" --latency-scale "$LATENCY_SCALE" \
   --out "$HERE/results" &
