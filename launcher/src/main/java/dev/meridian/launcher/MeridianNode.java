@@ -17,7 +17,6 @@ import dev.meridian.health.LocalHealthStore;
 import dev.meridian.health.RegionMembership;
 import dev.meridian.health.SingleNodeMembership;
 import dev.meridian.router.ExchangeListener;
-import dev.meridian.router.ResilienceOptions;
 import dev.meridian.router.ResilienceState;
 import dev.meridian.core.routing.RoutingRules;
 import dev.meridian.router.RequestGate;
@@ -73,7 +72,6 @@ public final class MeridianNode {
   private volatile JitWarmup.Result warmup;
   private dev.meridian.router.AccessControl access;
   private ClusterUsageSync usageSync;
-  private long keysWatchTimer = -1;
 
   /** Null when standalone. */
   private final HazelcastClusterManager clusterManager;
@@ -262,38 +260,10 @@ public final class MeridianNode {
       store = new LocalHealthStore(healthState);
       membership = new SingleNodeMembership(config.region());
     }
-    healthOptions =
-        new HealthOptions()
-            .setRegion(config.region())
-            .setProbeIntervalMs(config.probeIntervalMs())
-            .setProbeTimeoutMs(config.probeTimeoutMs())
-            .setMaxConcurrentProbes(config.probeConcurrency())
-            .setHealthPolicy(policy);
-    RouterOptions routerOptions =
-        new RouterOptions()
-            .setRegion(config.region())
-            .setHost(config.host())
-            .setPort(config.port())
-            .setMaxAttempts(config.maxAttempts())
-            .setFirstTokenTimeoutMs(config.firstTokenTimeoutMs())
-            .setIdleTimeoutMs(config.idleTimeoutMs())
-            .setRequestTimeoutMs(config.requestTimeoutMs())
-            .setMaxBodyBytes(config.maxBodyBytes())
-            .setUpstreamPoolSize(config.upstreamPoolSize())
-            .setAdminPort(config.adminPort())
-            .setAdminHost(config.adminHost());
+    healthOptions = NodeOptions.health(config, policy);
+    RouterOptions routerOptions = NodeOptions.router(config);
     rules = new RoutingRules(routed, policy);
-    resilience =
-        new ResilienceState(
-            vertx,
-            config.region(),
-            new ResilienceOptions()
-                .setBreakerCoolDownMs(config.breakerCoolDownMs())
-                .setBreakerMaxFailures(config.breakerMaxFailures())
-                .setBreakerFailureRate(config.breakerFailureRate())
-                .setMaxBlockMs(config.maxBlockMs())
-                .setRetryBudgetRatio(config.retryBudgetRatio())
-                .setHedgeByDefault(config.hedgeByDefault()));
+    resilience = new ResilienceState(vertx, config.region(), NodeOptions.resilience(config));
     RouterMetrics metrics = new RouterMetrics(registry, rules::catalog);
     resilience.addListener(metrics);
     NodeMetrics.bind(vertx, registry, rules::catalog, healthState, policy, config.region());
@@ -363,49 +333,13 @@ public final class MeridianNode {
     return usageSync.start();
   }
 
-  /**
-   * Re-reads the keys file when its content changes (a rotated Kubernetes Secret, a revoked key): a
-   * valid file replaces the keys at once, counts carry on; a bad one keeps the old keys and says why.
-   */
+  /** Follows the keys file's changes, when keys come from a file. */
   private void watchKeys() {
     String file = config.keysFile();
     if (access.isOpen() || file.isBlank() || file.equals(ClientAccess.DEMO) || config.keysReloadMs() == 0) {
       return;
     }
-    Path path = Path.of(file);
-    io.micrometer.core.instrument.Counter applied =
-        io.micrometer.core.instrument.Counter.builder("meridian.keys.reloads").tag("result", "applied").register(registry);
-    io.micrometer.core.instrument.Counter rejected =
-        io.micrometer.core.instrument.Counter.builder("meridian.keys.reloads").tag("result", "rejected").register(registry);
-    String[] lastContent = {contentHash(path)};
-    keysWatchTimer = vertx.setPeriodic(config.keysReloadMs(), id ->
-        vertx.executeBlocking(() -> {
-              String hash = contentHash(path);
-              if (hash == null || hash.equals(lastContent[0])) {
-                return null;
-              }
-              lastContent[0] = hash;
-              return ClientAccess.load(path);
-            }, false)
-            .onSuccess(keys -> {
-              if (keys != null) {
-                access.replaceKeys(keys);
-                applied.increment();
-                LOG.info("client keys reloaded from {}: {} keys", path, keys.size());
-              }
-            })
-            .onFailure(error -> {
-              rejected.increment();
-              LOG.error("keys file {} changed but was rejected, keeping the previous keys: {}", path, error.getMessage());
-            }));
-  }
-
-  private static String contentHash(Path path) {
-    try {
-      return dev.meridian.core.tenancy.KeyHash.sha256Hex(java.nio.file.Files.readString(path));
-    } catch (Exception e) {
-      return null;
-    }
+    KeysFileWatcher.start(vertx, Path.of(file), config.keysReloadMs(), access, registry);
   }
 
   /** Who may call this node's routers; null for the simulator command. */

@@ -50,8 +50,9 @@ final class NodeTestSupport {
       }
     }
     catalog.put("models", kept);
-    // The default chains name models this cut drops.
+    // The default chains and aliases name models (and tiers' coding models) this cut drops.
     catalog.remove("fallbacks");
+    catalog.remove("aliases");
     Path file = dir.resolve("catalog.json");
     Files.writeString(file, catalog.encodePrettily());
     return file;
