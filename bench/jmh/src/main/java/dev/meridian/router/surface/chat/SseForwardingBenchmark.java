@@ -1,4 +1,4 @@
-package dev.meridian.router;
+package dev.meridian.router.surface.chat;
 
 import io.vertx.core.buffer.Buffer;
 import java.util.concurrent.TimeUnit;
