@@ -68,11 +68,11 @@ public final class MessagesStreamMapper {
         reasoning = delta.getValue("reasoning");
       }
       if (reasoning instanceof String thinking && !thinking.isEmpty()) {
-        delta(out, THINKING, new JsonObject().put("type", "thinking_delta").put("thinking", thinking));
+        delta(out, THINKING, "thinking_delta", "thinking", thinking);
         outputCharacters += thinking.length();
       }
       if (delta.getValue("content") instanceof String text && !text.isEmpty()) {
-        delta(out, TEXT, new JsonObject().put("type", "text_delta").put("text", text));
+        delta(out, TEXT, "text_delta", "text", text);
         outputCharacters += text.length();
       }
       if (delta.getValue("tool_calls") instanceof JsonArray calls) {
@@ -135,16 +135,27 @@ public final class MessagesStreamMapper {
     }
   }
 
-  /** A delta for a thinking or text block, opening one when another kind is open. */
-  private void delta(List<SseEvent> out, String kind, JsonObject delta) {
+  /**
+   * A delta for a thinking or text block, opening one when another kind is open. Most events of a
+   * stream are these, so their JSON (Meridian's own, fixed shape) is written directly, the text
+   * escaped by Jackson, rather than built as a tree and encoded: a third of the stream's CPU.
+   */
+  private void delta(List<SseEvent> out, String kind, String deltaType, String field, String text) {
     if (!kind.equals(open)) {
       JsonObject start = THINKING.equals(kind)
           ? new JsonObject().put("type", "thinking").put("thinking", "").put("signature", "")
           : MessagesResponseMapper.text("");
       startBlock(out, kind, start);
     }
-    out.add(blockDelta(blocks - 1, delta));
+    StringBuilder data = new StringBuilder(80 + text.length())
+        .append("{\"type\":\"content_block_delta\",\"index\":").append(blocks - 1)
+        .append(",\"delta\":{\"type\":\"").append(deltaType).append("\",\"").append(field).append("\":\"");
+    JSON_STRINGS.quoteAsString(text, data);
+    out.add(new SseEvent("content_block_delta", data.append("\"}}").toString()));
   }
+
+  private static final com.fasterxml.jackson.core.io.JsonStringEncoder JSON_STRINGS =
+      com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance();
 
   private int startBlock(List<SseEvent> out, String kind, JsonObject contentBlock) {
     close(out);

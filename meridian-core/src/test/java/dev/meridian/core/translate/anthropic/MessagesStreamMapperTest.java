@@ -82,6 +82,27 @@ class MessagesStreamMapperTest {
   }
 
   @Test
+  void textThatJsonMustEscapeSurvivesTheDirectlyWrittenDeltas() {
+    String tricky = "say \"hi\"\\n\n\r\ttab \\ back </script> \u2028 \u00e9 \ud83d\ude00 \u0001";
+    MessagesStreamMapper mapper = new MessagesStreamMapper(CONTEXT);
+    mapper.start();
+    List<SseEvent> events = new ArrayList<>();
+    events.addAll(mapper.onChunk(new JsonObject().put("choices", new JsonArray().add(new JsonObject()
+        .put("index", 0).put("delta", new JsonObject().put("reasoning_content", tricky))))));
+    events.addAll(mapper.onChunk(new JsonObject().put("choices", new JsonArray().add(new JsonObject()
+        .put("index", 0).put("delta", new JsonObject().put("content", tricky))))));
+    List<JsonObject> deltas = events.stream().filter(e -> e.event().equals("content_block_delta"))
+        .map(e -> new JsonObject(e.data())).toList();
+    assertThat(deltas).hasSize(2);
+    assertThat(deltas.get(0).getJsonObject("delta").getString("thinking")).isEqualTo(tricky);
+    assertThat(deltas.get(0).getInteger("index")).isEqualTo(0);
+    assertThat(deltas.get(1).getJsonObject("delta").getString("text")).isEqualTo(tricky);
+    assertThat(deltas.get(1).getJsonObject("delta").getString("type")).isEqualTo("text_delta");
+    assertThat(deltas.get(1).getInteger("index")).isEqualTo(1);
+    assertThat(events).allSatisfy(e -> assertThat(e.encode()).endsWith("\n\n").doesNotContain("\n\n\n"));
+  }
+
+  @Test
   void messageStartCarriesTheIdTheClientsModelAndTheInputEstimate() {
     JsonObject start = data(new MessagesStreamMapper(CONTEXT).start().get(0));
     JsonObject message = start.getJsonObject("message");
