@@ -198,17 +198,20 @@ test("a provider failing mid-stream ends the SDK's stream with an APIError of ty
 });
 
 test("past a key's requests per minute the SDK gets a RateLimitError in Anthropic's shape, with retry-after", async () => {
-  // The embedded default's public limited key: 10 requests a minute, the two cheapest tiers and auto.
-  const limited = new Anthropic({ baseURL: BASE, apiKey: "sk-meridian-demo-limited", maxRetries: 0 });
+  // run.sh's limited key: 3 requests a minute, so the fourth inside the minute is refused.
+  const limited = new Anthropic({ baseURL: BASE, apiKey: process.env.MERIDIAN_LIMITED_KEY, maxRetries: 0 });
   let refused = null;
-  for (let i = 0; i < 12 && !refused; i++) {
+  let answered = 0;
+  for (let i = 0; i < 6 && !refused; i++) {
     try {
       await limited.messages.create({ model: "budget", max_tokens: 8, messages: ask });
+      answered++;
     } catch (e) {
       refused = e;
     }
   }
   assert.ok(refused instanceof Anthropic.RateLimitError, `expected a RateLimitError, got ${refused}`);
+  assert.equal(answered, 3, "the key's three requests of the minute were answered first");
   assert.equal(refused.error?.type, "error");
   assert.equal(refused.error?.error?.type, "rate_limit_error");
   assert.ok(Number(refused.headers?.get?.("retry-after") ?? refused.headers?.["retry-after"]) > 0);

@@ -4,7 +4,8 @@
 # Installs node_modules when missing, builds the jar when missing or older than the sources, starts
 # Meridian standalone on free loopback ports, then runs every *.test.mjs here with MERIDIAN_URL (the
 # router), MERIDIAN_SIM_URL (the simulator, for its admin faults) and MERIDIAN_RESTRICTED_KEY (a key that
-# may call only deepseek-v4-flash). Non-zero on failure.
+# may call only deepseek-v4-flash) and
+# MERIDIAN_LIMITED_KEY (3 requests a minute, the budget tier). Non-zero on failure.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -55,11 +56,13 @@ BASE="http://127.0.0.1:$PORT"
 # so tests can prove a refusal (403) on every surface. Keys files hold hashes only.
 DEMO_KEY="sk-meridian-demo-key"
 RESTRICTED_KEY="sk-meridian-sdk-tests-flash-only"
+LIMITED_KEY="sk-meridian-sdk-tests-limited"
 sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
 cat >"$WORK/keys.json" <<JSON
 {"keys": [
   {"name": "demo", "sha256": "$(sha "$DEMO_KEY")", "allow": ["*"]},
-  {"name": "flash-only", "sha256": "$(sha "$RESTRICTED_KEY")", "allow": ["deepseek-v4-flash"]}
+  {"name": "flash-only", "sha256": "$(sha "$RESTRICTED_KEY")", "allow": ["deepseek-v4-flash"]},
+  {"name": "limited", "sha256": "$(sha "$LIMITED_KEY")", "allow": ["budget"], "requestsPerMinute": 3}
 ]}
 JSON
 log "starting Meridian on $BASE (simulator on $SIM_PORT)"
@@ -76,4 +79,4 @@ done
 log "ready"
 
 (cd "$HERE" && MERIDIAN_URL="$BASE" MERIDIAN_SIM_URL="http://127.0.0.1:$SIM_PORT" \
-  MERIDIAN_RESTRICTED_KEY="$RESTRICTED_KEY" node --test --test-reporter=spec --test-concurrency=1 ./*.test.mjs)
+  MERIDIAN_RESTRICTED_KEY="$RESTRICTED_KEY" MERIDIAN_LIMITED_KEY="$LIMITED_KEY" node --test --test-reporter=spec --test-concurrency=1 ./*.test.mjs)
