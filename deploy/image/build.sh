@@ -33,7 +33,7 @@
 # --no-load    do not load the image into podman's storage
 # --twice      build a second time into a scratch directory and fail unless both digests match
 #
-# Installs what is missing with apt-get (idempotent): jq, and podman + skopeo for the load step.
+# Installs what is missing with apt-get (idempotent): jq, and podman + skopeo + runc for the load step.
 set -euo pipefail
 umask 022
 export LC_ALL=C
@@ -75,6 +75,8 @@ command -v jq >/dev/null || missing+=(jq)
 if [[ $LOAD == 1 ]]; then
   command -v podman >/dev/null || missing+=(podman)
   command -v skopeo >/dev/null || missing+=(skopeo)
+  # crun (podman's default) refuses a cgroup v1 + v2 hybrid host; smoke.sh falls back to runc there.
+  command -v runc >/dev/null || missing+=(runc)
 fi
 [[ ${#missing[@]} -eq 0 ]] || apt_install "${missing[@]}"
 for tool in jlink jdeps tar gzip sha256sum ldd dpkg-query unzip git; do

@@ -56,6 +56,8 @@ public final class MeridianNode {
   private final HealthState healthState = new HealthState();
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
+  private final dev.meridian.core.translate.responses.ResponseItemStore responseItems =
+      dev.meridian.core.translate.responses.ResponseItemStore.withDefaults();
   private Catalog catalog;
   private SimulatorVerticle simulator;
   private HealthStore store;
@@ -290,7 +292,8 @@ public final class MeridianNode {
                               .withMetrics(registry)
                               .withGate(gate)
                               .withRules(rules)
-                              .withAccess(access);
+                              .withAccess(access)
+                              .withResponseItems(responseItems);
                       routers.add(router);
                       return router;
                     },

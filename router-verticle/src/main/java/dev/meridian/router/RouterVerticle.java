@@ -14,6 +14,9 @@ import dev.meridian.router.surface.anthropic.CountTokensRoute;
 import dev.meridian.router.surface.anthropic.MessagesSurface;
 import dev.meridian.router.surface.chat.ChatCompletionsSurface;
 import dev.meridian.router.surface.embeddings.EmbeddingsSurface;
+import dev.meridian.router.surface.responses.ResponsesSurface;
+import dev.meridian.router.surface.completions.CompletionsSurface;
+import dev.meridian.core.translate.responses.ResponseItemStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
@@ -55,6 +58,7 @@ public final class RouterVerticle extends VerticleBase {
   /** The POST routes the HTTP server serves directly, by exact path: one per surface. */
   private final java.util.Map<String, SurfaceRoute> surfaceRoutes = new java.util.HashMap<>();
   private long bodySweep = -1;
+  private ResponseItemStore responseItems = ResponseItemStore.withDefaults();
 
   /** A router with its own breakers and blocklist; tests and single-instance use. */
   public RouterVerticle(
@@ -107,6 +111,12 @@ public final class RouterVerticle extends VerticleBase {
   /** Shares the node's drain switch and in-flight count; call before deployment. */
   public RouterVerticle withGate(RequestGate gate) {
     this.gate = gate;
+    return this;
+  }
+
+  /** The output items the node's router instances served, for the Responses API's item references. */
+  public RouterVerticle withResponseItems(ResponseItemStore items) {
+    this.responseItems = items;
     return this;
   }
 
@@ -165,7 +175,8 @@ public final class RouterVerticle extends VerticleBase {
     bodySweep = vertx.setPeriodic(sweepMs, id -> bodyDeadlines.sweep(monotonicMs()));
     // Every surface is one adapter on the same pipeline: register it here, and that is all it takes.
     for (Surface surface : java.util.List.<Surface>of(
-        new ChatCompletionsSurface(redactor), new EmbeddingsSurface(), new MessagesSurface(redactor, rules::catalog))) {
+        new ChatCompletionsSurface(redactor), new EmbeddingsSurface(), new MessagesSurface(redactor, rules::catalog),
+        new ResponsesSurface(redactor, rules::catalog, responseItems), new CompletionsSurface(redactor))) {
       SurfaceRoute route =
           new SurfaceRoute(surface, access, tenancyMetrics, options.getMaxBodyBytes(), bodyDeadlines,
               RouterVerticle::monotonicMs, pipeline, listener);

@@ -1,15 +1,17 @@
 package dev.meridian.bench;
 
-import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.SecretRedactor;
-import dev.meridian.core.translate.SseEvent;
+import dev.meridian.core.translate.EventMapper;
 import dev.meridian.core.translate.anthropic.MessageContext;
 import dev.meridian.core.translate.anthropic.MessagesStreamMapper;
+import dev.meridian.core.translate.completions.CompletionContext;
+import dev.meridian.core.translate.completions.CompletionsStreamMapper;
+import dev.meridian.core.translate.responses.ResponseContext;
+import dev.meridian.core.translate.responses.ResponsesStreamMapper;
 import dev.meridian.router.surface.TranslatingRelay;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -21,8 +23,9 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * What a translated stream costs per upstream chunk beyond chat's relay: one chat-completions content
- * delta through {@link TranslatingRelay} with the Anthropic Messages mapper (parse the chunk, map it,
- * write {@code content_block_delta}), the bulk of a streamed Messages answer. Compare with
+ * delta through {@link TranslatingRelay} with each translating surface's mapper (parse the chunk, map
+ * it, write Messages' {@code content_block_delta}, Responses' {@code response.output_text.delta} or a
+ * legacy {@code text_completion} chunk), the bulk of a streamed answer. Compare with
  * {@code SseForwardingBenchmark.accept} at {@code chunk=delta}, chat's relay of the same bytes.
  */
 @State(Scope.Thread)
@@ -34,38 +37,37 @@ public class SurfaceStreamBenchmark {
           + "\"model\":\"qwen3-8b\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" parcel\"},"
           + "\"finish_reason\":null}]}\n\n");
 
-  private TranslatingRelay relay;
+  private TranslatingRelay messages;
+  private TranslatingRelay responses;
+  private TranslatingRelay completions;
 
   @Setup
   public void setUp() {
-    MessageContext context = new MessageContext("msg_1", "qwen3-8b", new JsonArray(), 28);
-    MessagesStreamMapper mapper = new MessagesStreamMapper(context);
-    relay = new TranslatingRelay(new TranslatingRelay.EventMapper() {
-      @Override
-      public List<SseEvent> start() {
-        return mapper.start();
-      }
+    messages = started(new MessagesStreamMapper(new MessageContext("msg_1", "qwen3-8b", new JsonArray(), 28)));
+    responses = started(new ResponsesStreamMapper(
+        new ResponseContext("resp_1", 1796292585, new JsonObject().put("model", "qwen3-8b"), 28)));
+    completions = started(new CompletionsStreamMapper(new CompletionContext("cmpl-1", 1796292585, "qwen3-8b", null, false)));
+  }
 
-      @Override
-      public List<SseEvent> onChunk(JsonObject chatChunk) {
-        return mapper.onChunk(chatChunk);
-      }
-
-      @Override
-      public List<SseEvent> onEnd(JsonObject usage) {
-        return mapper.onEnd(usage);
-      }
-
-      @Override
-      public List<SseEvent> onError(OpenAiError error) {
-        return mapper.onError(error);
-      }
-    }, SecretRedactor.none());
-    relay.accept(DELTA); // past message_start and the first content_block_start
+  /** A relay past its opening events (message_start, response.created, the first item or block). */
+  private static TranslatingRelay started(EventMapper mapper) {
+    TranslatingRelay relay = new TranslatingRelay(mapper, SecretRedactor.none());
+    relay.accept(DELTA);
+    return relay;
   }
 
   @Benchmark
   public Buffer messagesDelta() {
-    return relay.accept(DELTA);
+    return messages.accept(DELTA);
+  }
+
+  @Benchmark
+  public Buffer responsesDelta() {
+    return responses.accept(DELTA);
+  }
+
+  @Benchmark
+  public Buffer completionsDelta() {
+    return completions.accept(DELTA);
   }
 }

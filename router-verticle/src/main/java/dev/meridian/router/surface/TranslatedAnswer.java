@@ -2,6 +2,7 @@ package dev.meridian.router.surface;
 
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.SecretRedactor;
+import dev.meridian.core.translate.EventMapper;
 import dev.meridian.core.translate.SseEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -14,7 +15,7 @@ import java.util.List;
  */
 public abstract class TranslatedAnswer implements Surface.Answer {
   private final SecretRedactor redactor;
-  private TranslatingRelay.EventMapper streamMapper;
+  private EventMapper streamMapper;
 
   protected TranslatedAnswer(SecretRedactor redactor) {
     this.redactor = redactor;
@@ -27,7 +28,7 @@ public abstract class TranslatedAnswer implements Surface.Answer {
   protected abstract Buffer errorBody(OpenAiError error);
 
   /** A fresh stream mapper. */
-  protected abstract TranslatingRelay.EventMapper mapper();
+  protected abstract EventMapper mapper();
 
   @Override
   public Buffer body(Buffer upstreamBody) {
@@ -59,7 +60,7 @@ public abstract class TranslatedAnswer implements Surface.Answer {
 
   @Override
   public Buffer streamError(OpenAiError error) {
-    TranslatingRelay.EventMapper mapper = streamMapper != null ? streamMapper : mapper();
+    EventMapper mapper = streamMapper != null ? streamMapper : mapper();
     Buffer out = Buffer.buffer();
     for (SseEvent event : mapper.onError(error)) {
       out.appendString(event.encode());

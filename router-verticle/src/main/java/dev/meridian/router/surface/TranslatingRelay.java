@@ -4,6 +4,7 @@ import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.SecretRedactor;
 import dev.meridian.core.openai.SseParser;
 import dev.meridian.core.openai.Usage;
+import dev.meridian.core.translate.EventMapper;
 import dev.meridian.core.translate.SseEvent;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
@@ -19,18 +20,6 @@ import java.util.List;
  * and given to the mapper at the end; an upstream error event ends the stream in the surface's shape.
  */
 public final class TranslatingRelay implements Surface.StreamRelay {
-  /** A surface's stream mapper as the relay sees it: chat chunks in, the surface's events out. */
-  public interface EventMapper {
-    List<SseEvent> start();
-
-    List<SseEvent> onChunk(JsonObject chatChunk);
-
-    /** @param usage the upstream's usage object, or null when it sent none */
-    List<SseEvent> onEnd(JsonObject usage);
-
-    List<SseEvent> onError(OpenAiError error);
-  }
-
   private final EventMapper mapper;
   private final SecretRedactor redactor;
   private final SseParser parser = new SseParser(this::onData);

@@ -18,7 +18,7 @@ class TranslatingRelayTest {
   private static final String KEY = "sk-provider-secret-0123456789abcdef";
 
   /** Records each call as one event: start, chunk:<content>, end:<completion tokens>, error:<message>. */
-  static final class NamingMapper implements TranslatingRelay.EventMapper {
+  static final class NamingMapper implements dev.meridian.core.translate.EventMapper {
     @Override
     public List<SseEvent> start() {
       return List.of(new SseEvent("start", "{}"));

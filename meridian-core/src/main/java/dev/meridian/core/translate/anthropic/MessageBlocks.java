@@ -1,10 +1,10 @@
 package dev.meridian.core.translate.anthropic;
 
-import static dev.meridian.core.translate.anthropic.WireFields.array;
-import static dev.meridian.core.translate.anthropic.WireFields.invalid;
-import static dev.meridian.core.translate.anthropic.WireFields.missing;
-import static dev.meridian.core.translate.anthropic.WireFields.object;
-import static dev.meridian.core.translate.anthropic.WireFields.requiredString;
+import static dev.meridian.core.translate.WireFields.array;
+import static dev.meridian.core.translate.WireFields.invalid;
+import static dev.meridian.core.translate.WireFields.missing;
+import static dev.meridian.core.translate.WireFields.object;
+import static dev.meridian.core.translate.WireFields.requiredString;
 
 import dev.meridian.core.catalog.ModelSpec;
 import io.vertx.core.json.JsonArray;

@@ -1,14 +1,14 @@
 package dev.meridian.core.translate.anthropic;
 
-import static dev.meridian.core.translate.anthropic.WireFields.array;
-import static dev.meridian.core.translate.anthropic.WireFields.invalid;
-import static dev.meridian.core.translate.anthropic.WireFields.missing;
-import static dev.meridian.core.translate.anthropic.WireFields.object;
-import static dev.meridian.core.translate.anthropic.WireFields.optionalBoolean;
-import static dev.meridian.core.translate.anthropic.WireFields.optionalInt;
-import static dev.meridian.core.translate.anthropic.WireFields.optionalNumber;
-import static dev.meridian.core.translate.anthropic.WireFields.optionalString;
-import static dev.meridian.core.translate.anthropic.WireFields.requiredString;
+import static dev.meridian.core.translate.WireFields.array;
+import static dev.meridian.core.translate.WireFields.invalid;
+import static dev.meridian.core.translate.WireFields.missing;
+import static dev.meridian.core.translate.WireFields.object;
+import static dev.meridian.core.translate.WireFields.optionalBoolean;
+import static dev.meridian.core.translate.WireFields.optionalInt;
+import static dev.meridian.core.translate.WireFields.optionalNumber;
+import static dev.meridian.core.translate.WireFields.optionalString;
+import static dev.meridian.core.translate.WireFields.requiredString;
 
 import dev.meridian.core.catalog.ModelSpec;
 import dev.meridian.core.openai.ChatRequest;

@@ -2,6 +2,7 @@ package dev.meridian.core.translate.anthropic;
 
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.Usage;
+import dev.meridian.core.translate.EventMapper;
 import dev.meridian.core.translate.SseEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,7 @@ import java.util.Map;
  * streams them. The end closes the open block and sends {@code message_delta} (stop reason, usage)
  * and {@code message_stop}. Only the first choice is read (Messages has no {@code n}).
  */
-public final class MessagesStreamMapper {
+public final class MessagesStreamMapper implements EventMapper {
   private static final String THINKING = "thinking";
   private static final String TEXT = "text";
 
@@ -36,6 +37,7 @@ public final class MessagesStreamMapper {
     this.context = context;
   }
 
+  @Override
   public List<SseEvent> start() {
     JsonObject usage = new JsonObject()
         .put("input_tokens", context.inputEstimate())
@@ -56,6 +58,7 @@ public final class MessagesStreamMapper {
         event("ping", new JsonObject()));
   }
 
+  @Override
   public List<SseEvent> onChunk(JsonObject chunk) {
     JsonObject choice = firstChoice(chunk);
     if (choice == null) {
@@ -90,7 +93,7 @@ public final class MessagesStreamMapper {
     return out;
   }
 
-  /** @param usage the provider's usage object, or null when it sent none */
+  @Override
   public List<SseEvent> onEnd(JsonObject usage) {
     List<SseEvent> out = new ArrayList<>(5);
     close(out);
@@ -108,6 +111,7 @@ public final class MessagesStreamMapper {
     return out;
   }
 
+  @Override
   public List<SseEvent> onError(OpenAiError error) {
     return List.of(AnthropicErrors.event(error));
   }

@@ -4,7 +4,7 @@ import dev.meridian.core.catalog.Catalog;
 import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.SecretRedactor;
-import dev.meridian.core.translate.SseEvent;
+import dev.meridian.core.translate.EventMapper;
 import dev.meridian.core.translate.anthropic.AnthropicErrors;
 import dev.meridian.core.translate.anthropic.MessageContext;
 import dev.meridian.core.translate.anthropic.MessagesRequestMapper;
@@ -14,11 +14,9 @@ import dev.meridian.core.translate.anthropic.TokenCount;
 import dev.meridian.router.surface.Surface;
 import dev.meridian.router.surface.TranslatedAnswer;
 import dev.meridian.router.surface.TranslatedBodies;
-import dev.meridian.router.surface.TranslatingRelay;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
@@ -74,8 +72,8 @@ public final class MessagesSurface implements Surface {
       }
 
       @Override
-      protected TranslatingRelay.EventMapper mapper() {
-        return new StreamEvents(new MessagesStreamMapper(context));
+      protected EventMapper mapper() {
+        return new MessagesStreamMapper(context);
       }
     };
   }
@@ -86,32 +84,4 @@ public final class MessagesSurface implements Surface {
     return "msg_" + String.format("%016x%08x", random.nextLong(), random.nextInt());
   }
 
-  /** Core's stream mapper as the relay's event mapper. */
-  private static final class StreamEvents implements TranslatingRelay.EventMapper {
-    private final MessagesStreamMapper mapper;
-
-    StreamEvents(MessagesStreamMapper mapper) {
-      this.mapper = mapper;
-    }
-
-    @Override
-    public List<SseEvent> start() {
-      return mapper.start();
-    }
-
-    @Override
-    public List<SseEvent> onChunk(JsonObject chatChunk) {
-      return mapper.onChunk(chatChunk);
-    }
-
-    @Override
-    public List<SseEvent> onEnd(JsonObject usage) {
-      return mapper.onEnd(usage);
-    }
-
-    @Override
-    public List<SseEvent> onError(OpenAiError error) {
-      return mapper.onError(error);
-    }
-  }
 }

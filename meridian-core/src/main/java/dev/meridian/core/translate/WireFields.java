@@ -1,4 +1,4 @@
-package dev.meridian.core.translate.anthropic;
+package dev.meridian.core.translate;
 
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.OpenAiException;
@@ -6,21 +6,21 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Reading the fields of a Messages request, each refusal a 400 that names the field. Anthropic's error
- * shape has no {@code param}, so the message starts with the field's path too.
+ * Reading the fields of a translated surface's request, each refusal a 400 that names the field.
+ * Anthropic's error shape has no {@code param}, so the message starts with the field's path too.
  */
-final class WireFields {
+public final class WireFields {
   private WireFields() {}
 
-  static OpenAiException invalid(String param, String problem) {
+  public static OpenAiException invalid(String param, String problem) {
     return OpenAiError.invalidRequest("invalid_value", param + ": " + problem, param).asException();
   }
 
-  static OpenAiException missing(String param) {
+  public static OpenAiException missing(String param) {
     return OpenAiError.invalidRequest("missing_required_parameter", param + ": Field required", param).asException();
   }
 
-  static String requiredString(JsonObject json, String field, String param) {
+  public static String requiredString(JsonObject json, String field, String param) {
     Object value = json.getValue(field);
     if (value == null) {
       throw missing(param);
@@ -32,7 +32,7 @@ final class WireFields {
   }
 
   /** A string or null when absent. */
-  static String optionalString(JsonObject json, String field, String param) {
+  public static String optionalString(JsonObject json, String field, String param) {
     Object value = json.getValue(field);
     if (value == null) {
       return null;
@@ -43,21 +43,21 @@ final class WireFields {
     return text;
   }
 
-  static JsonObject object(Object value, String param) {
+  public static JsonObject object(Object value, String param) {
     if (!(value instanceof JsonObject object)) {
       throw invalid(param, "must be an object.");
     }
     return object;
   }
 
-  static JsonArray array(Object value, String param) {
+  public static JsonArray array(Object value, String param) {
     if (!(value instanceof JsonArray array)) {
       throw invalid(param, "must be an array.");
     }
     return array;
   }
 
-  static boolean optionalBoolean(JsonObject json, String field, String param) {
+  public static boolean optionalBoolean(JsonObject json, String field, String param) {
     Object value = json.getValue(field);
     if (value == null) {
       return false;
@@ -69,7 +69,7 @@ final class WireFields {
   }
 
   /** A number within [min, max], or null when absent. */
-  static Number optionalNumber(JsonObject json, String field, double min, double max) {
+  public static Number optionalNumber(JsonObject json, String field, double min, double max) {
     Object value = json.getValue(field);
     if (value == null) {
       return null;
@@ -81,7 +81,7 @@ final class WireFields {
   }
 
   /** A whole number of at least {@code min} (at most {@code max}), or null when absent. */
-  static Integer optionalInt(JsonObject json, String field, String param, long min, long max) {
+  public static Integer optionalInt(JsonObject json, String field, String param, long min, long max) {
     Object value = json.getValue(field);
     if (value == null) {
       return null;
