@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # What each client surface adds: the router's CPU per request for the same conversation sent as a
-# chat completion and as every other surface's request (Anthropic Messages, embeddings, ...), JSON
+# chat completion and as every other surface's request (Anthropic Messages, Responses, legacy
+# completions, embeddings), JSON
 # and streamed, against one router and one simulator in one run. The simulator answers at once
 # (--latency-scale 0), so the router's CPU is the pipeline plus the surface's translation.
 #
-#   bench/surfaces.sh                       # 5 repetitions, ~6 minutes
+#   bench/surfaces.sh                       # 5 repetitions, ~10 minutes
 #   REPS=1 DURATION_S=5 WARMUP_S=20 bench/surfaces.sh   # quick look
 #
 # Each repetition runs every row once (closed loop, wrk, CONNS connections), in an order rotated by
@@ -53,15 +54,25 @@ write_bodies() {
     write("messages", messages);
     write("messages-stream", { ...messages, stream: true });
     write("embeddings", { model: embeddingModel, input: user });
+    const responses = { model, instructions: system, input: user, max_output_tokens: 64, temperature: 0.2 };
+    write("responses", responses);
+    write("responses-stream", { ...responses, stream: true });
+    const completions = { model, prompt: `${system}\n\n${user}`, max_tokens: 64, temperature: 0.2 };
+    write("completions", completions);
+    write("completions-stream", { ...completions, stream: true });
   ' "$RUN_DIR" "$SYSTEM" "$USER_TURN" "$MODEL" "$EMBEDDING_MODEL"
 }
 
 ROWS="
 chat|/v1/chat/completions|chat|json
 messages|/v1/messages|messages|json
+responses|/v1/responses|responses|json
+completions|/v1/completions|completions|json
 embeddings|/v1/embeddings|embeddings|json
 chat|/v1/chat/completions|chat-stream|stream
 messages|/v1/messages|messages-stream|stream
+responses|/v1/responses|responses-stream|stream
+completions|/v1/completions|completions-stream|stream
 "
 
 SIM_PORT="$(free_port)"

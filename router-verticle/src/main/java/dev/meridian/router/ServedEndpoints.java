@@ -16,6 +16,8 @@ final class ServedEndpoints {
   static final List<Endpoint> CLIENT_API =
       List.of(
           new Endpoint("POST", "/v1/chat/completions"),
+          new Endpoint("POST", "/v1/responses"),
+          new Endpoint("POST", "/v1/completions"),
           new Endpoint("POST", "/v1/embeddings"),
           new Endpoint("POST", "/v1/messages"),
           new Endpoint("POST", "/v1/messages/count_tokens"),

@@ -20,6 +20,7 @@ class ServedEndpointsTest {
     assertThat(error.message())
         .startsWith("Unknown request URL: /v1/nothing.")
         .contains("POST /v1/chat/completions")
+        .contains("/v1/responses", "/v1/completions", "/v1/embeddings", "/v1/messages")
         .contains("GET /v1/models, /v1/models/{model}, /healthz, /readyz")
         .doesNotContain("/metrics");
     assertThat(shared.unserved("GET", "/v1/nothing", "http", null).message()).contains("/status.json", "/metrics");
