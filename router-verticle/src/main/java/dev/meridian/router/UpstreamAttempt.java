@@ -31,6 +31,10 @@ final class UpstreamAttempt {
   final Endpoint endpoint;
   private final ChatRequest request;
   private final HttpServerResponse response;
+  /** The surface's own API call where the endpoint offers it, else null (chat completions). */
+  private final Surface.NativeCall nativeCall;
+  /** The renderer of this attempt's answer: the native call's, or the exchange's. */
+  private final Surface.Answer answer;
   private HttpClientRequest clientRequest;
   private long firstByteTimer = -1;
   private long idleTimer = -1;
@@ -43,14 +47,16 @@ final class UpstreamAttempt {
     this.endpoint = handle.<dev.meridian.core.routing.Candidate>endpoint().endpoint();
     this.request = exchange.request.chat();
     this.response = exchange.response;
+    this.nativeCall = exchange.request.answer().nativeCall(endpoint);
+    this.answer = nativeCall == null ? exchange.request.answer() : nativeCall.answer();
   }
 
   void launch() {
-    Buffer body = upstreamBody().toBuffer();
+    Buffer body = nativeCall == null ? upstreamBody().toBuffer() : nativeCall.body();
     long timeout = request.stream() ? exchange.request.deadlines().firstTokenMs() : nonStreamedAttemptMs();
     firstByteTimer = exchange.ctx.vertx().setTimer(Math.max(1, timeout), id -> onFirstByteTimeout(timeout));
-    exchange.ctx.upstream()
-        .open(endpoint, request.stream())
+    UpstreamClient upstream = exchange.ctx.upstream();
+    (nativeCall == null ? upstream.open(endpoint, request.stream()) : upstream.open(endpoint, nativeCall, request.stream()))
         .compose(
             opened -> {
               clientRequest = opened;
@@ -173,7 +179,7 @@ final class UpstreamAttempt {
   }
 
   private void relayStream(HttpClientResponse upstream, String contentType) {
-    Surface.StreamRelay relay = exchange.request.answer().stream();
+    Surface.StreamRelay relay = answer.stream();
     upstream.handler(
         chunk -> {
           if (!live()) {
@@ -271,7 +277,6 @@ final class UpstreamAttempt {
               if (!exchange.isWinner(this)) {
                 return;
               }
-              Surface.Answer answer = exchange.request.answer();
               Usage used = usageOf(body.result());
               response.setStatusCode(200);
               response.putHeader(HttpHeaders.CONTENT_TYPE, answer.contentType(contentType));
@@ -296,7 +301,7 @@ final class UpstreamAttempt {
                 return;
               }
               String text = body.succeeded() ? exchange.redactor.redact(body.result().toString()) : "";
-              Buffer relayed = exchange.request.answer().clientError(status, text);
+              Buffer relayed = answer.clientError(status, text);
               if (relayed.length() == 0) {
                 OpenAiError error = OpenAiError.invalidRequest(
                     "upstream_rejected", "The provider rejected the request with HTTP " + status + ".", null);
@@ -310,6 +315,10 @@ final class UpstreamAttempt {
   /** The completion's usage block, or an estimate from its length when the provider sent none. */
   private Usage usageOf(Buffer body) {
     // Read without building the answer's tree; not JSON we understand: relay it anyway, and estimate.
+    Usage rendered = answer.usage(body);
+    if (rendered != null) {
+      return rendered;
+    }
     Usage reported = UsageScan.of(body);
     if (reported != null) {
       return reported;

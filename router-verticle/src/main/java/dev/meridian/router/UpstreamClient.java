@@ -73,6 +73,28 @@ final class UpstreamClient {
     return client.request(prepared.options());
   }
 
+  /**
+   * Opens a request to the surface's own API at {@code endpoint} (its URL, the key in the API's header,
+   * the API's headers); not sent yet, as with {@link #open(Endpoint, boolean)}.
+   */
+  Future<HttpClientRequest> open(Endpoint endpoint, dev.meridian.router.surface.Surface.NativeCall call, boolean stream) {
+    String key = apiKeys.keyFor(endpoint.provider());
+    Map<String, Prepared> cache = stream ? streamed : notStreamed;
+    Prepared prepared = cache.get(call.url());
+    if (prepared == null || !Objects.equals(prepared.apiKey(), key)) {
+      RequestOptions options = prepare(call.url(), stream, null);
+      if (key != null) {
+        options.putHeader(call.keyHeader(), key);
+      }
+      call.headers().forEach(options::putHeader);
+      prepared = new Prepared(options, key);
+      if (cache.size() < 100_000) {
+        cache.put(call.url(), prepared);
+      }
+    }
+    return client.request(prepared.options());
+  }
+
   private RequestOptions prepare(String url, boolean stream, String key) {
     RequestOptions request =
         new RequestOptions()

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code POST /v1/messages} and {@code /v1/messages/count_tokens} through the one pipeline, against the
- * simulator: JSON and streamed answers, failover, a failure mid-stream, and every refusal in
- * Anthropic's error shape.
+ * simulator, translated to chat completions (the catalog here declares no provider's Messages API;
+ * {@link NativeMessagesTest} has the pass-through): JSON and streamed answers, failover, a failure
+ * mid-stream, and every refusal in Anthropic's error shape.
  */
 class AnthropicMessagesTest extends RouterTestBase {
   static final String FULL = "sk-mer-test-anthropic-full-00000001";
@@ -31,6 +32,11 @@ class AnthropicMessagesTest extends RouterTestBase {
         + "{\"name\":\"full\",\"sha256\":\"" + KeyHash.sha256Hex(FULL) + "\"},"
         + "{\"name\":\"flash\",\"sha256\":\"" + KeyHash.sha256Hex(FLASH_ONLY) + "\",\"allow\":[\"deepseek-v4-flash\"]},"
         + "{\"name\":\"slow\",\"sha256\":\"" + KeyHash.sha256Hex(ONE_PER_MINUTE) + "\",\"requestsPerMinute\":1}]}", "test"));
+  }
+
+  @Override
+  dev.meridian.core.catalog.Catalog catalog(dev.meridian.core.catalog.Catalog pointedAtSimulator) {
+    return pointedAtSimulator.withoutAnthropicApis();
   }
 
   @BeforeEach

@@ -62,6 +62,11 @@ abstract class RouterTestBase {
   final java.util.concurrent.ConcurrentLinkedQueue<ExchangeRecord> exchanges =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
 
+  /** Hook for subclasses: the router's catalog, given the default one pointed at the simulator. */
+  Catalog catalog(Catalog pointedAtSimulator) {
+    return pointedAtSimulator;
+  }
+
   /** Hook for subclasses to adjust options before start. */
   RouterOptions routerOptions() {
     return new RouterOptions().setRegion(REGION).setPort(0).setMaxBodyBytes(64 * 1024);
@@ -95,7 +100,7 @@ abstract class RouterTestBase {
     Catalog defaults = CatalogLoader.loadDefault();
     simulator = new SimulatorVerticle(defaults, simulatorOptions());
     await(vertx.deployVerticle(simulator));
-    catalog = SimulatedProviders.pointAt(defaults, "127.0.0.1", simulator.actualPort());
+    catalog = catalog(SimulatedProviders.pointAt(defaults, "127.0.0.1", simulator.actualPort()));
     health = new HealthState();
     ResilienceState resilience = new ResilienceState(vertx, REGION, resilienceOptions());
     await(resilience.start());

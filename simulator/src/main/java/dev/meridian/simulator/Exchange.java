@@ -17,15 +17,22 @@ final class Exchange {
   private final HttpServerRequest request;
   private final HttpServerResponse response;
   private final SimulatorStats.EndpointStats stats;
+  private final WireTranscoder transcoder;
   private long timerId = NO_TIMER;
   /** True once this side has answered or dropped the request; later events are ignored. */
   private boolean done;
 
   Exchange(Vertx vertx, HttpServerRequest request, SimulatorStats.EndpointStats stats) {
+    this(vertx, request, stats, WireTranscoder.NONE);
+  }
+
+  /** @param transcoder how the chat-completions bytes generated reach the client (another API's shape) */
+  Exchange(Vertx vertx, HttpServerRequest request, SimulatorStats.EndpointStats stats, WireTranscoder transcoder) {
     this.vertx = vertx;
     this.request = request;
     this.response = request.response();
     this.stats = stats;
+    this.transcoder = transcoder;
     response.closeHandler(v -> clientGone());
   }
 
@@ -76,21 +83,31 @@ final class Exchange {
   void complete(Buffer lastBytes) {
     if (finish()) {
       stats.recordCompleted(); // before the bytes leave, so a client that got them sees the count
-      response.end(lastBytes);
+      response.end(transcoder.last(lastBytes));
     }
   }
 
   /** Ends a started stream with its last bytes (an error event), not counted as completed. */
   void end(Buffer lastBytes) {
     if (finish()) {
-      response.end(lastBytes);
+      response.end(transcoder.last(lastBytes));
     }
+  }
+
+  /** Writes stream bytes before the end. */
+  io.vertx.core.Future<Void> write(Buffer chatBytes) {
+    Buffer out = transcoder.chunk(chatBytes);
+    if (out.length() > 0) {
+      return response.write(out);
+    }
+    // An empty write on a chunked response would read as its end: at most send the head alone.
+    return response.headWritten() ? io.vertx.core.Future.succeededFuture() : response.writeHead();
   }
 
   /** Sends any other final answer (an error), not counted as completed. */
   void reply(int status, String contentType, Buffer body) {
     if (finish()) {
-      response.setStatusCode(status).putHeader("content-type", contentType).end(body);
+      response.setStatusCode(status).putHeader("content-type", contentType).end(transcoder.error(status, body));
     }
   }
 

@@ -6,6 +6,7 @@ import dev.meridian.core.catalog.ModelSpec;
 import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.ChatRequestParser;
 import dev.meridian.core.openai.MeridianHeaders;
+import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.OpenAiException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ProviderApi {
   private static final Logger log = LoggerFactory.getLogger(ProviderApi.class);
-  private static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+  static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
   /** A fixed "created" for listed models, so the list is stable. */
   private static final long MODELS_CREATED = 1_767_225_600L;
 
@@ -120,26 +121,47 @@ final class ProviderApi {
   }
 
   private void chatCompletions(RoutingContext ctx) {
-    HttpServerRequest request = ctx.request();
-    HttpServerResponse response = ctx.response();
     String region = ctx.pathParam("region");
     String provider = ctx.pathParam("provider");
     if (!modelLists.containsKey(key(region, provider))) {
-      Replies.error(response, Replies.unknownProvider(region, provider));
+      Replies.error(ctx.response(), Replies.unknownProvider(region, provider));
       return;
     }
     ChatRequest chat;
-    ChatFeatures features;
     try {
       chat = ChatRequestParser.parse(ctx.body().asString());
-      features = ChatFeatures.of(chat.body());
     } catch (OpenAiException e) {
-      Replies.error(response, e.error());
+      Replies.error(ctx.response(), e.error());
       return;
     }
-    Endpoint endpoint = endpointsByName.get(key(key(region, provider), chat.model()));
+    serve(ctx.request(), region, provider, chat, WireTranscoder.NONE);
+  }
+
+  /** The catalog endpoint of a provider's model name in a region, or null. */
+  Endpoint endpoint(String region, String provider, String model) {
+    return endpointsByName.get(key(key(region, provider), model));
+  }
+
+  boolean serves(String region, String provider) {
+    return modelLists.containsKey(key(region, provider));
+  }
+
+  /**
+   * Answers a parsed chat-completions request as the endpoint would: its latency, the caller's
+   * distance, its faults; the bytes through {@code transcoder} (another API's shape, or as they are).
+   */
+  void serve(HttpServerRequest request, String region, String provider, ChatRequest chat, WireTranscoder transcoder) {
+    HttpServerResponse response = request.response();
+    ChatFeatures features;
+    try {
+      features = ChatFeatures.of(chat.body());
+    } catch (OpenAiException e) {
+      errorReply(response, e.error(), transcoder);
+      return;
+    }
+    Endpoint endpoint = endpoint(region, provider, chat.model());
     if (endpoint == null) {
-      Replies.error(response, Replies.unknownModel(chat.model(), region, provider));
+      errorReply(response, Replies.unknownModel(chat.model(), region, provider), transcoder);
       return;
     }
 
@@ -149,13 +171,13 @@ final class ProviderApi {
     endpointStats.recordRequest(
         callerRegionKey(callerRegion),
         "true".equalsIgnoreCase(request.getHeader(MeridianHeaders.PROBE)),
-        request.getHeader(HttpHeaders.AUTHORIZATION) != null);
+        request.getHeader(HttpHeaders.AUTHORIZATION) != null || request.getHeader("x-api-key") != null);
     if (!authorized(request)) {
-      Replies.error(response, Replies.unauthorized());
+      errorReply(response, Replies.unauthorized(), transcoder);
       return;
     }
 
-    Exchange exchange = new Exchange(vertx, request, endpointStats);
+    Exchange exchange = new Exchange(vertx, request, endpointStats, transcoder);
     FaultSpec fault = faults.get(endpoint.id());
     double rttMs = latency.rttMs(callerRegion, endpoint.region());
     if (!fault.isNone() && answeredByFault(exchange, endpoint, fault, rttMs)) {
@@ -186,6 +208,11 @@ final class ProviderApi {
     } else {
       respondWhole(exchange, plan, dialect, firstByteMs + plan.longestChoiceTokens() * tokenIntervalMs, fault);
     }
+  }
+
+  private static void errorReply(HttpServerResponse response, OpenAiError error, WireTranscoder transcoder) {
+    response.setStatusCode(error.status()).putHeader("content-type", Replies.JSON)
+        .end(transcoder.error(error.status(), error.toJson().toBuffer()));
   }
 
   /** Faults that replace the answer altogether; returns whether one did. */
@@ -274,6 +301,10 @@ final class ProviderApi {
       return true;
     }
     String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null && request.getHeader("x-api-key") != null) {
+      // The Anthropic-compatible endpoints take the key as x-api-key.
+      header = "Bearer " + request.getHeader("x-api-key");
+    }
     // Constant-time, so the simulator does not teach a timing attack to whoever copies it.
     return header != null
         && MessageDigest.isEqual(expectedAuthorization, header.getBytes(StandardCharsets.UTF_8));

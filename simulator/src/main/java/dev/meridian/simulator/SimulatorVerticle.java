@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * safe to use from test threads.
  *
  * <p>Routes: {@code POST /{region}/{provider}/v1/chat/completions}, {@code GET
- * /{region}/{provider}/v1/models}, {@code /admin/faults...}, {@code /admin/stats}, {@code GET /healthz}.
+ * /{region}/{provider}/v1/models}, {@code POST /{region}/{provider}/anthropic/v1/messages} for the
+ * providers whose catalog entry declares a Messages API, {@code /admin/faults...}, {@code /admin/stats}, {@code GET /healthz}.
  * Point a catalog at it with {@link SimulatedProviders#pointAt}.
  */
 public final class SimulatorVerticle extends VerticleBase {
@@ -45,6 +46,7 @@ public final class SimulatorVerticle extends VerticleBase {
     ProviderApi providers =
         new ProviderApi(vertx, catalog, options, faults, stats, new Random(options.getSeed()));
     providers.mount(router);
+    new AnthropicApi(catalog, providers).mount(router);
     new EmbeddingsApi(vertx, catalog, options, providers, faults, stats, new Random(options.getSeed() + 1)).mount(router);
     router.errorHandler(404, ctx -> Replies.error(ctx.response(), OpenAiError.notFound(ctx.request().path())));
     router.errorHandler(

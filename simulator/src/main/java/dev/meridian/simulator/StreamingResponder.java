@@ -1,6 +1,5 @@
 package dev.meridian.simulator;
 
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -102,20 +101,20 @@ final class StreamingResponder {
     if (sent == cut && cutBy == FaultKind.RESET_AFTER_CHUNKS) {
       exchange.stats().recordFault(FaultKind.RESET_AFTER_CHUNKS);
       // Close only once the chunks are on the wire, so the client sees exactly N of them.
-      write(response, out).onComplete(done -> exchange.abort());
+      exchange.write(out).onComplete(done -> exchange.abort());
     } else if (sent == cut && cutBy == FaultKind.ERROR_EVENT) {
       exchange.stats().recordFault(FaultKind.ERROR_EVENT);
       out.appendString(dialect.errorEvent(STREAM_ERROR_MESSAGE, seq++));
       exchange.end(out);
     } else if (sent == cut) {
       exchange.stats().recordFault(FaultKind.STALL);
-      write(response, out);
+      exchange.write(out);
       exchange.stall();
     } else if (sent == rounds) {
       appendEnd(out);
       exchange.complete(out);
     } else {
-      write(response, out);
+      exchange.write(out);
       if (response.writeQueueFull()) {
         response.drainHandler(v -> scheduleNext());
       } else {
@@ -140,13 +139,6 @@ final class StreamingResponder {
     exchange.schedule(Math.max(0, nextDueMs - elapsedMs), this::emitDue);
   }
 
-  private static Future<Void> write(HttpServerResponse response, Buffer out) {
-    if (out.length() > 0) {
-      return response.write(out);
-    }
-    // An empty write on a chunked response would read as its end: at most send the head alone.
-    return response.headWritten() ? Future.succeededFuture() : response.writeHead();
-  }
 
   private void appendRound(Buffer out, int round) {
     out.appendString(dialect.beforeRound(round));

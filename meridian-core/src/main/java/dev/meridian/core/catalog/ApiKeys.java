@@ -50,9 +50,10 @@ public final class ApiKeys {
         continue;
       }
       for (String region : new java.util.TreeSet<>(provider.baseUrls().keySet())) {
-        String url = provider.baseUrl(region);
-        if (CleartextUpstream.exposesKey(url)) {
-          found.add(new CleartextUpstream(provider.id(), region, url));
+        for (String url : new String[] {provider.baseUrl(region), provider.anthropicBaseUrl(region)}) {
+          if (url != null && CleartextUpstream.exposesKey(url)) {
+            found.add(new CleartextUpstream(provider.id(), region, url));
+          }
         }
       }
     }

@@ -275,15 +275,34 @@ public final class Catalog {
     List<Provider> rebased = new ArrayList<>();
     for (Provider provider : providers.values()) {
       Map<String, String> urls = new LinkedHashMap<>();
+      Map<String, String> anthropicUrls = new LinkedHashMap<>();
       for (Region region : regions.values()) {
         String url = baseUrlFor.apply(provider, region.id());
         if (url != null) {
           urls.put(region.id(), url);
+          if (provider.anthropicBaseUrl(region.id()) != null) {
+            // The Messages API moves with the rest: beside the new base, as /anthropic instead of /v1.
+            String root = url.endsWith("/v1") ? url.substring(0, url.length() - 3) : url;
+            anthropicUrls.put(region.id(), root + "/anthropic");
+          }
         }
       }
-      rebased.add(new Provider(provider.id(), provider.name(), provider.apiKeyEnv(), urls));
+      rebased.add(new Provider(provider.id(), provider.name(), provider.apiKeyEnv(), urls, anthropicUrls));
     }
     return new Catalog(
         version, List.copyOf(regions.values()), rebased, List.copyOf(models.values()), fallbacks, classifier, aliases);
+  }
+
+  /**
+   * A copy whose providers offer chat completions only: every Messages request is then translated,
+   * none passed through (tests of the translation; an operator comparing the two).
+   */
+  public Catalog withoutAnthropicApis() {
+    List<Provider> plain = new ArrayList<>();
+    for (Provider provider : providers.values()) {
+      plain.add(new Provider(provider.id(), provider.name(), provider.apiKeyEnv(), provider.baseUrls()));
+    }
+    return new Catalog(
+        version, List.copyOf(regions.values()), plain, List.copyOf(models.values()), fallbacks, classifier, aliases);
   }
 }

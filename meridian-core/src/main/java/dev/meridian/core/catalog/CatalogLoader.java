@@ -77,7 +77,15 @@ public final class CatalogLoader {
           urls.put(region, url);
         }
       }
-      providers.add(new Provider(id, json.getString("name"), json.getString("apiKeyEnv"), urls));
+      Map<String, String> anthropicUrls = new LinkedHashMap<>();
+      JsonObject anthropicBaseUrls = json.getJsonObject("anthropicBaseUrls", new JsonObject());
+      for (String region : anthropicBaseUrls.fieldNames()) {
+        String url = anthropicBaseUrls.getString(region);
+        if (url != null && !url.isBlank()) {
+          anthropicUrls.put(region, url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        }
+      }
+      providers.add(new Provider(id, json.getString("name"), json.getString("apiKeyEnv"), urls, anthropicUrls));
     }
     List<ModelSpec> models = new ArrayList<>();
     for (JsonObject json : objects(root, "models")) {

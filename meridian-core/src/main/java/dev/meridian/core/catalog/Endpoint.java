@@ -16,6 +16,7 @@ public final class Endpoint {
   private final String baseUrl;
   private final String id;
   private final String upstreamUrl;
+  private final String messagesUrl;
 
   /**
    * @param baseUrl the provider's base URL in that region, ending in {@code /v1}
@@ -27,6 +28,8 @@ public final class Endpoint {
     this.baseUrl = baseUrl;
     this.id = model.id() + "@" + region;
     this.upstreamUrl = baseUrl + model.kind().upstreamPath();
+    String anthropic = model.kind() == ModelKind.CHAT ? provider.anthropicBaseUrl(region) : null;
+    this.messagesUrl = anthropic == null ? null : anthropic + "/v1/messages";
   }
 
   public ModelSpec model() {
@@ -53,6 +56,14 @@ public final class Endpoint {
   /** The provider API URL of this endpoint's model: chat completions, or embeddings for an embedding model. */
   public String upstreamUrl() {
     return upstreamUrl;
+  }
+
+  /**
+   * The provider's Anthropic-compatible Messages API for this endpoint, or null when it has none here:
+   * where it has one, {@code /v1/messages} sends the client's request there unchanged.
+   */
+  public String messagesUrl() {
+    return messagesUrl;
   }
 
   @Override

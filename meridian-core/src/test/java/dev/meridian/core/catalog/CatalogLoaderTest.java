@@ -218,6 +218,24 @@ class CatalogLoaderTest {
   }
 
   @Test
+  void providersThatDeclareAMessagesApiGiveTheirChatEndpointsItsUrlAndItMovesWithTheBaseUrls() {
+    Endpoint flash = catalog.endpointsOf("deepseek-v4-flash").get(0);
+    assertThat(flash.messagesUrl())
+        .isEqualTo(flash.provider().anthropicBaseUrl(flash.region()) + "/v1/messages")
+        .contains("/deepseek/anthropic/v1/messages");
+    assertThat(catalog.endpointsOf("qwen3-32b")).allMatch(e -> e.messagesUrl() == null);
+    // Embedding models are never called on it, whatever their provider offers.
+    assertThat(catalog.endpointsOf("embedding-3")).allMatch(e -> e.messagesUrl() == null);
+    assertThat(catalog.providers().stream().filter(p -> !p.anthropicBaseUrls().isEmpty()).map(Provider::id))
+        .containsExactlyInAnyOrder("deepseek", "moonshot", "zhipu", "minimax");
+
+    Catalog rebased = catalog.withBaseUrls((provider, region) -> "http://127.0.0.1:4711/" + region + "/" + provider.id() + "/v1");
+    assertThat(rebased.endpointsOf("kimi-k2.5")).allSatisfy(e -> assertThat(e.messagesUrl())
+        .isEqualTo("http://127.0.0.1:4711/" + e.region() + "/moonshot/anthropic/v1/messages"));
+    assertThat(rebased.withoutAnthropicApis().endpoints()).allMatch(e -> e.messagesUrl() == null);
+  }
+
+  @Test
   void withBaseUrlsFailsWhenAServedRegionLosesItsUrl() {
     assertThatThrownBy(
             () -> catalog.withBaseUrls((p, region) -> region.equals("eu-west") ? null : "http://x/v1"))

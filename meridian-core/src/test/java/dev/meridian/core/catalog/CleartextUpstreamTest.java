@@ -77,12 +77,23 @@ class CleartextUpstreamTest {
   }
 
   @Test
+  void aMessagesApiInCleartextIsReportedToo() {
+    Map<String, String> https = Map.of("us-east", "https://us.keyed.example.com/v1", "eu-west", "https://eu.keyed.example.com/v1",
+        "ap-southeast", "https://ap.keyed.example.com/v1");
+    Catalog catalog = catalog(new Provider("keyed", null, "KEYED_KEY", https,
+        Map.of("eu-west", "http://eu.keyed.example.com/anthropic", "us-east", "https://us.keyed.example.com/anthropic")));
+    assertThat(ApiKeys.of(Map.of("KEYED_KEY", "sk-live-0123456789")).cleartextUpstreams(catalog))
+        .containsExactly(new CleartextUpstream("keyed", "eu-west", "http://eu.keyed.example.com/anthropic"));
+  }
+
+  @Test
   void theDefaultCatalogPointsAtTheLocalSimulatorSoItsKeysStayLocal() {
     Catalog defaults = CatalogLoader.loadDefault();
     ApiKeys everyKeySet = new ApiKeys(name -> "sk-test-" + name);
     assertThat(everyKeySet.cleartextUpstreams(defaults)).isEmpty();
     assertThat(everyKeySet.cleartextUpstreams(defaults.withBaseUrls((p, r) -> "http://10.0.0.1:8090/" + r + "/v1")))
-        .hasSize(defaults.providers().size() * 3);
+        // Each provider's chat base URL in each region, and its Messages API where it has one.
+        .hasSize((defaults.providers().size() + (int) defaults.providers().stream().filter(p -> !p.anthropicBaseUrls().isEmpty()).count()) * 3);
   }
 
   private static Catalog catalog(Provider... providers) {

@@ -79,7 +79,37 @@ public interface Surface {
 
     /** The event that ends a committed stream which failed. */
     Buffer streamError(OpenAiError error);
+
+    /**
+     * The usage a non-streamed 2xx answer reports, or null to have the pipeline read an OpenAI
+     * {@code usage} block (or estimate).
+     */
+    default Usage usage(Buffer upstreamBody) {
+      return null;
+    }
+
+    /**
+     * How this request goes to {@code endpoint} when the endpoint offers the surface's own API (a
+     * Messages request to a provider's Anthropic-compatible endpoint): sent unchanged but for the model
+     * name and the key's caps, and answered by the call's own renderer. Null, the default, for the
+     * chat-completions call the pipeline builds. Decided per attempt: one fallback may pass through,
+     * the next translate.
+     */
+    default NativeCall nativeCall(dev.meridian.core.catalog.Endpoint endpoint) {
+      return null;
+    }
   }
+
+  /**
+   * A request sent in the client's own API.
+   *
+   * @param url the endpoint's URL of that API
+   * @param body what is sent
+   * @param keyHeader the header that carries the provider's key ({@code x-api-key}), sent bare
+   * @param headers further headers the API requires (e.g. {@code anthropic-version})
+   * @param answer the renderer of the provider's answer; its stream errors keep the surface's shape
+   */
+  record NativeCall(String url, Buffer body, String keyHeader, java.util.Map<String, String> headers, Answer answer) {}
 
   /** Turns an upstream chat-completions event stream into the client's, chunk by chunk. */
   interface StreamRelay {

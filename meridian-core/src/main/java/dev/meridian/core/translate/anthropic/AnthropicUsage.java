@@ -9,7 +9,7 @@ import io.vertx.core.json.JsonObject;
  * tokens (OpenAI's {@code cached_tokens}, DeepSeek's {@code prompt_cache_hit_tokens}) move from
  * {@code input_tokens} to {@code cache_read_input_tokens}. Providers report no cache writes apart: 0.
  */
-final class AnthropicUsage {
+public final class AnthropicUsage {
   private AnthropicUsage() {}
 
   /**
@@ -26,5 +26,30 @@ final class AnthropicUsage {
         .put("cache_creation_input_tokens", 0)
         .put("cache_read_input_tokens", usage.cachedPromptTokens())
         .put("output_tokens", usage.completionTokens());
+  }
+
+  /**
+   * An Anthropic {@code usage} object (a message's, {@code message_start}'s or {@code message_delta}'s)
+   * as Meridian's usage: the prompt is input, cache reads and cache writes together, of which the
+   * cache reads were cached. Null when it holds no token counts.
+   */
+  public static Usage read(JsonObject usage) {
+    if (usage == null) {
+      return null;
+    }
+    long input = count(usage, "input_tokens");
+    long cacheRead = count(usage, "cache_read_input_tokens");
+    long cacheWrite = count(usage, "cache_creation_input_tokens");
+    long output = count(usage, "output_tokens");
+    if (input < 0 && output < 0) {
+      return null;
+    }
+    long prompt = Math.max(0, input) + Math.max(0, cacheRead) + Math.max(0, cacheWrite);
+    return new Usage(prompt, Math.max(0, output), Math.max(0, cacheRead), 0, false);
+  }
+
+  /** A whole non-negative count, or -1 when absent or not one. */
+  private static long count(JsonObject usage, String field) {
+    return usage.getValue(field) instanceof Number n && n.doubleValue() >= 0 ? n.longValue() : -1;
   }
 }

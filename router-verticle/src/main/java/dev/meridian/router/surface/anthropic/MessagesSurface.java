@@ -1,6 +1,7 @@
 package dev.meridian.router.surface.anthropic;
 
 import dev.meridian.core.catalog.Catalog;
+import dev.meridian.core.catalog.Endpoint;
 import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.SecretRedactor;
@@ -60,7 +61,22 @@ public final class MessagesSurface implements Surface {
   @Override
   public Answer answer(Parsed parsed, ChatRequest chat, String requestId) {
     MessageContext context = MessageContext.of(messageId(), parsed.wire(), TokenCount.estimate(chat));
-    return new TranslatedAnswer(redactor.get()) {
+    SecretRedactor redact = redactor.get();
+    return new TranslatedAnswer(redact) {
+      private NativeMessagesAnswer nativeAnswer;
+
+      @Override
+      public NativeCall nativeCall(Endpoint endpoint) {
+        if (endpoint.messagesUrl() == null) {
+          return null;
+        }
+        if (nativeAnswer == null) {
+          nativeAnswer = new NativeMessagesAnswer(redact, parsed.wire().getString("model"));
+        }
+        return new NativeCall(endpoint.messagesUrl(), nativeBody(parsed.wire(), endpoint).toBuffer(), "x-api-key",
+            NATIVE_HEADERS, nativeAnswer);
+      }
+
       @Override
       protected JsonObject translate(JsonObject completion) {
         return MessagesResponseMapper.map(completion, context);
@@ -76,6 +92,18 @@ public final class MessagesSurface implements Surface {
         return new MessagesStreamMapper(context);
       }
     };
+  }
+
+  /** What a provider's own Messages API is sent beside its key. */
+  static final java.util.Map<String, String> NATIVE_HEADERS = java.util.Map.of("anthropic-version", "2023-06-01");
+
+  /**
+   * The client's Messages request for a provider's own Messages API: unchanged but for the provider's
+   * model name. (A key's output cap needs no change here: Messages requests carry max_tokens, and one
+   * above the cap is refused before routing.)
+   */
+  static JsonObject nativeBody(JsonObject wire, Endpoint endpoint) {
+    return new JsonObject(new java.util.LinkedHashMap<>(wire.getMap())).put("model", endpoint.model().upstreamId());
   }
 
   /** {@code msg_} and 24 random hex digits. */
