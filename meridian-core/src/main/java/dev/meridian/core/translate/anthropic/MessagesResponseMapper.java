@@ -1,6 +1,7 @@
 package dev.meridian.core.translate.anthropic;
 
 import dev.meridian.core.openai.Usage;
+import dev.meridian.core.translate.ChatChoices;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -13,12 +14,13 @@ public final class MessagesResponseMapper {
   private MessagesResponseMapper() {}
 
   public static JsonObject map(JsonObject completion, MessageContext context) {
-    JsonObject choice = firstChoice(completion);
+    JsonObject choice = ChatChoices.first(completion);
     JsonObject message = choice == null ? null : choice.getValue("message") instanceof JsonObject m ? m : null;
     JsonArray content = new JsonArray();
     long outputCharacters = 0;
     if (message != null) {
-      if (message.getValue("reasoning_content") instanceof String reasoning && !reasoning.isEmpty()) {
+      String reasoning = ChatChoices.reasoning(message);
+      if (reasoning != null) {
         content.add(new JsonObject().put("type", "thinking").put("thinking", reasoning).put("signature", ""));
         outputCharacters += reasoning.length();
       }
@@ -70,11 +72,4 @@ public final class MessagesResponseMapper {
         .put("input", MessageContext.input(function.getValue("arguments")));
   }
 
-  private static JsonObject firstChoice(JsonObject completion) {
-    if (completion.getValue("choices") instanceof JsonArray choices && !choices.isEmpty()
-        && choices.getValue(0) instanceof JsonObject choice) {
-      return choice;
-    }
-    return null;
-  }
 }

@@ -1,6 +1,7 @@
 package dev.meridian.core.translate.responses;
 
 import dev.meridian.core.openai.Usage;
+import dev.meridian.core.translate.ChatChoices;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -14,18 +15,15 @@ public final class ResponsesResponseMapper {
   private ResponsesResponseMapper() {}
 
   public static JsonObject map(JsonObject completion, ResponseContext context) {
-    JsonObject choice = firstChoice(completion);
+    JsonObject choice = ChatChoices.first(completion);
     JsonObject message = choice != null && choice.getValue("message") instanceof JsonObject m ? m : null;
     String finishReason = choice != null && choice.getValue("finish_reason") instanceof String f ? f : null;
     String itemStatus = OutputItems.status(finishReason);
     JsonArray output = new JsonArray();
     long outputCharacters = 0;
     if (message != null) {
-      Object reasoning = message.getValue("reasoning_content");
-      if (!(reasoning instanceof String)) {
-        reasoning = message.getValue("reasoning");
-      }
-      if (reasoning instanceof String thinking && !thinking.isEmpty()) {
+      String thinking = ChatChoices.reasoning(message);
+      if (thinking != null) {
         output.add(OutputItems.reasoning(context.itemId("rs", output.size()), thinking));
         outputCharacters += thinking.length();
       }
@@ -69,15 +67,4 @@ public final class ResponsesResponseMapper {
         .put("usage", ResponsesUsage.of(usage, context.inputEstimate(), Usage.estimateTokens(outputCharacters)));
   }
 
-  private static JsonObject firstChoice(JsonObject completion) {
-    if (completion.getValue("choices") instanceof JsonArray choices) {
-      for (int i = 0; i < choices.size(); i++) {
-        if (choices.getValue(i) instanceof JsonObject choice
-            && (!(choice.getValue("index") instanceof Number n) || n.intValue() == 0)) {
-          return choice;
-        }
-      }
-    }
-    return null;
-  }
 }

@@ -4,6 +4,7 @@ import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.Usage;
 import dev.meridian.core.translate.EventMapper;
 import dev.meridian.core.translate.SseEvent;
+import dev.meridian.core.translate.ChatChoices;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -55,17 +56,14 @@ public final class ResponsesStreamMapper implements EventMapper {
 
   @Override
   public List<SseEvent> onChunk(JsonObject chunk) {
-    JsonObject choice = firstChoice(chunk);
+    JsonObject choice = ChatChoices.first(chunk);
     if (choice == null) {
       return List.of();
     }
     List<SseEvent> out = new ArrayList<>(2);
     if (choice.getValue("delta") instanceof JsonObject delta) {
-      Object reasoning = delta.getValue("reasoning_content");
-      if (!(reasoning instanceof String)) {
-        reasoning = delta.getValue("reasoning");
-      }
-      if (reasoning instanceof String thinking && !thinking.isEmpty()) {
+      String thinking = ChatChoices.reasoning(delta);
+      if (thinking != null) {
         textDelta(out, REASONING, thinking, null);
       }
       if (delta.getValue("content") instanceof String text && !text.isEmpty()) {
@@ -244,18 +242,6 @@ public final class ResponsesStreamMapper implements EventMapper {
     return SseEvent.named(type, data);
   }
 
-  private static JsonObject firstChoice(JsonObject chunk) {
-    if (!(chunk.getValue("choices") instanceof JsonArray choices)) {
-      return null;
-    }
-    for (int i = 0; i < choices.size(); i++) {
-      if (choices.getValue(i) instanceof JsonObject choice
-          && (!(choice.getValue("index") instanceof Number n) || n.intValue() == 0)) {
-        return choice;
-      }
-    }
-    return null;
-  }
 
   /** A function call being streamed. */
   private static final class ToolItem {
