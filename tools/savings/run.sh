@@ -7,6 +7,7 @@
 #   tools/savings/run.sh --requests 1000 --mix 70,20,10 --baseline glm-5
 #   tools/savings/run.sh --agent                           # 20 coding-agent sessions vs the premium tier
 #   tools/savings/run.sh --agent --sessions 50 --baseline kimi-k2.5
+#   tools/savings/run.sh --cache                           # prompt-cache affinity on vs off, ~2 min
 #
 # Options (defaults): --requests N (400), --mix SIMPLE,MODERATE,COMPLEX percentages (85,10,5),
 # --baseline MODEL (kimi-k2.5, any catalog model), --seed S (42), --concurrency C (16),
@@ -14,6 +15,10 @@
 # --agent replays coding-agent sessions instead (tools/savings/AgentSession.java: Claude Code's model
 # names on /v1/messages through the catalog's aliases, against every call to --baseline, default the
 # premium tier); --sessions N (20), --system-tokens T (4000, the agent's system prompt).
+# --cache measures prompt-cache affinity (tools/savings/CacheSessions.java): --sessions N (300) of
+# --apps A (6) applications, each with its own --system-tokens T (3000) system prompt, 3 turns each on
+# the budget tier, through two routers with affinity on (one simulator) and two with it off (another),
+# at latency scale 1 with the simulator's latency spread at +/-25 % (--jitter), probes every 2 s.
 #
 # The mix (generated from small templates by one seeded java.util.Random, so a seed is one fixed
 # traffic sample; class counts are exact, their order shuffled):
@@ -51,6 +56,9 @@ CONCURRENCY=16
 LATENCY_SCALE=0.05
 
 AGENT=""
+CACHE=""
+JITTER=0.25
+EXTRA_PIDS=()
 SESSIONS=20
 SYSTEM_TOKENS=4000
 BASELINE_SET=""
@@ -64,6 +72,9 @@ while (($#)); do
     --mix) MIX="${2:?--mix needs a value}"; shift 2 ;;
     --baseline) BASELINE="${2:?--baseline needs a value}"; BASELINE_SET=1; shift 2 ;;
     --agent) AGENT=1; shift ;;
+    --cache) CACHE=1; shift ;;
+    --apps) APPS="${2:?--apps needs a value}"; shift 2 ;;
+    --jitter) JITTER="${2:?--jitter needs a value}"; shift 2 ;;
     --sessions) SESSIONS="${2:?--sessions needs a value}"; shift 2 ;;
     --system-tokens) SYSTEM_TOKENS="${2:?--system-tokens needs a value}"; shift 2 ;;
     --seed) SEED="${2:?--seed needs a value}"; shift 2 ;;
@@ -101,6 +112,7 @@ cleanup() {
   trap - EXIT INT TERM
   stop "$DRIVER_PID"
   stop "$NODE_PID"
+  for pid in "${EXTRA_PIDS[@]}"; do stop "$pid"; done
   if ((rc != 0)) && [[ -s "$WORK/meridian.log" ]]; then
     echo "savings: last lines of the Meridian log:" >&2
     tail -n 20 "$WORK/meridian.log" >&2
@@ -128,6 +140,44 @@ free_port() {
 if [[ ! -f "$JAR" ]]; then
   echo "savings: building $JAR (mvn -q -B -DskipTests package; the first build takes a few minutes)" >&2
   (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+fi
+
+wait_ready() { # wait_ready PID PORT
+  for _ in $(seq 1 240); do
+    kill -0 "$1" 2>/dev/null || die "a Meridian process exited during start-up (see $WORK)"
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$2/readyz" 2>/dev/null || true)" == 200 ]] && return 0
+    sleep 0.25
+  done
+  die "Meridian on port $2 was not ready within 60 s"
+}
+
+if [[ -n "$CACHE" ]]; then
+  [[ "$SESSIONS" != 20 ]] || SESSIONS=300
+  [[ "$SYSTEM_TOKENS" != 4000 ]] || SYSTEM_TOKENS=3000
+  urls=()
+  for side in on off; do
+    affinity=true; [[ $side == on ]] || affinity=false
+    port="$(free_port)"; sim="$(free_port)"; port2="$(free_port)"
+    # shellcheck disable=SC2086
+    java ${JAVA_OPTS:-} -jar "$JAR" embedded --standalone --port "$port" --simulator-port "$sim" --latency-scale 1.0 \
+      --simulator-jitter "$JITTER" --probe-interval-ms 2000 --affinity "$affinity" >"$WORK/$side-1.log" 2>&1 &
+    EXTRA_PIDS+=($!); wait_ready "$!" "$port"
+    # The second router of the region: its own probes, the same simulator (the same providers).
+    # shellcheck disable=SC2086
+    java ${JAVA_OPTS:-} -jar "$JAR" router --standalone --port "$port2" --simulator-url "http://127.0.0.1:$sim" \
+      --keys-file demo --probe-interval-ms 2000 --affinity "$affinity" >"$WORK/$side-2.log" 2>&1 &
+    EXTRA_PIDS+=($!); wait_ready "$!" "$port2"
+    urls+=("http://127.0.0.1:$port,http://127.0.0.1:$port2")
+  done
+  echo "savings: ready; $SESSIONS sessions, affinity on via ${urls[0]}, off via ${urls[1]}" >&2
+  cd "$ROOT"
+  java -cp "$JAR" "$HERE/CacheSessions.java" --on "${urls[0]}" --off "${urls[1]}" --sessions "$SESSIONS" \
+    --apps "${APPS:-6}" --system-tokens "$SYSTEM_TOKENS" --seed "$SEED" --out "$HERE/results" &
+  DRIVER_PID=$!
+  driver_rc=0
+  wait "$DRIVER_PID" || driver_rc=$?
+  DRIVER_PID=""
+  exit "$driver_rc"
 fi
 
 PORT="$(free_port)"

@@ -55,6 +55,10 @@ public final class MeridianConfig {
           new Setting("max-block-ms", "MERIDIAN_MAX_BLOCK_MS", "300000", "longest a provider's Retry-After or another router's block event keeps an endpoint out of routing (at least --breaker-cool-down-ms)"),
           new Setting("retry-budget-ratio", "MERIDIAN_RETRY_BUDGET_RATIO", "0.2", "retries and fallbacks allowed as a share of requests (10 s window, 20 always allowed)"),
           new Setting("hedge", "MERIDIAN_HEDGE", "false", "hedge every request by default (header x-meridian-hedge overrides)"),
+          new Setting("affinity", "MERIDIAN_AFFINITY", "true", "prompt-cache affinity: keep a request's prompt prefix (tools and system prompt) on one endpoint among those of equal standing, so the provider's prompt cache serves it (docs/routing.md)"),
+          new Setting("affinity-min-prefix-chars", "MERIDIAN_AFFINITY_MIN_PREFIX_CHARS", "4096", "shortest prompt prefix, in characters, that affinity keeps together (providers cache from about 1,024 tokens)"),
+          new Setting("affinity-tolerance", "MERIDIAN_AFFINITY_TOLERANCE", "0.2", "an endpoint is an alternative of the fastest within this share of its TTFT ..."),
+          new Setting("affinity-tolerance-ms", "MERIDIAN_AFFINITY_TOLERANCE_MS", "50", "... or within this many milliseconds of it, whichever is larger"),
           new Setting("drain-timeout-ms", "MERIDIAN_DRAIN_TIMEOUT_MS", "25000", "on SIGTERM, how long streams in flight may finish before the process exits"),
           new Setting("transport", "MERIDIAN_TRANSPORT", "auto", "network transport: auto (Linux epoll when it loads, else Java NIO), epoll (refuse to start without it) or nio"),
           new Setting("router-instances", "MERIDIAN_ROUTER_INSTANCES", "0", "router verticle instances (0 = one per core)"),
@@ -63,6 +67,7 @@ public final class MeridianConfig {
           new Setting("simulator-port", "MERIDIAN_SIMULATOR_PORT", "8090", "embedded simulator port"),
           new Setting("simulator-url", "MERIDIAN_SIMULATOR_URL", "", "point every catalog endpoint at this simulator (router command)"),
           new Setting("latency-scale", "MERIDIAN_LATENCY_SCALE", "1.0", "simulator delay multiplier (0.1 = ten times faster)"),
+          new Setting("simulator-jitter", "MERIDIAN_SIMULATOR_JITTER", "0.03", "simulator: random spread of each answer's latency, as a share of it (0.25 = +/-25 %)"),
           new Setting("simulator-dialects", "MERIDIAN_SIMULATOR_DIALECTS", "realistic", "how each simulated provider writes its answers: realistic (deepseek, openai, pretty, final-chunk-usage and crlf-events providers, docs/configuration.md), compact, and provider=dialect pairs"));
 
   private final Command command;
@@ -253,6 +258,10 @@ public final class MeridianConfig {
   public double breakerFailureRate() { return fraction("breaker-failure-rate"); }
   public double retryBudgetRatio() { return fraction("retry-budget-ratio"); }
   public boolean hedgeByDefault() { return Boolean.parseBoolean(values.get("hedge")); }
+  public dev.meridian.core.routing.PrefixAffinity.Options affinity() {
+    return new dev.meridian.core.routing.PrefixAffinity.Options(Boolean.parseBoolean(values.get("affinity")),
+        longValue("affinity-min-prefix-chars", 0), fraction("affinity-tolerance"), longValue("affinity-tolerance-ms", 0));
+  }
 
   private double fraction(String flag) {
     double value;
@@ -272,6 +281,7 @@ public final class MeridianConfig {
   public int simulatorPort() { return intValue("simulator-port", 0, 65535); }
   public String simulatorUrl() { return values.get("simulator-url"); }
   public String simulatorDialects() { return values.get("simulator-dialects"); }
+  public double simulatorJitter() { return fraction("simulator-jitter"); }
   public double latencyScale() {
     double scale = Double.parseDouble(values.get("latency-scale"));
     if (!(scale >= 0)) {

@@ -240,6 +240,7 @@ public final class MeridianNode {
             .setHost(config.command() == MeridianConfig.Command.SIMULATOR ? config.host() : "127.0.0.1")
             .setPort(port)
             .setLatencyScale(config.latencyScale())
+            .setJitterRatio(config.simulatorJitter())
             .setDialects(config.simulatorDialects());
     simulator = new SimulatorVerticle(loaded, options);
     return vertx.deployVerticle(simulator).map(id -> simulator.actualPort());

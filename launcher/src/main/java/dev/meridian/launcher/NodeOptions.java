@@ -30,7 +30,8 @@ final class NodeOptions {
         .setMaxBodyBytes(config.maxBodyBytes())
         .setUpstreamPoolSize(config.upstreamPoolSize())
         .setAdminPort(config.adminPort())
-        .setAdminHost(config.adminHost());
+        .setAdminHost(config.adminHost())
+        .setAffinity(config.affinity());
   }
 
   static ResilienceOptions resilience(MeridianConfig config) {

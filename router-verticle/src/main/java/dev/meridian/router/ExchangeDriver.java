@@ -241,7 +241,7 @@ final class ExchangeDriver {
   /** Records what the serving endpoint used and what it cost. */
   private void account(Endpoint endpoint, Usage used) {
     usage = used;
-    costDollars = CostCalculator.dollars(endpoint.model(), used.promptTokens(), used.completionTokens());
+    costDollars = CostCalculator.dollars(endpoint.model(), used);
   }
 
   void putCostHeaders(MultiMap headers, Usage used, Endpoint endpoint) {

@@ -8,6 +8,8 @@ import dev.meridian.core.openai.OpenAiError;
 import dev.meridian.core.openai.OpenAiException;
 import dev.meridian.core.routing.Deadlines;
 import dev.meridian.core.routing.RequestProfile;
+import dev.meridian.core.routing.PrefixAffinity;
+import dev.meridian.core.routing.PromptPrefix;
 import dev.meridian.core.routing.RoutePlan;
 import dev.meridian.core.routing.RouteSelector;
 import dev.meridian.core.routing.RoutingPreferences;
@@ -33,6 +35,8 @@ final class RequestPipeline {
 
   /** Request header that turns hedging on ({@code true}) or off ({@code false}) for one request. */
   static final String HEDGE_HEADER = "x-meridian-hedge";
+  /** Response header: {@code kept} or {@code moved} when prompt-cache affinity applied to the route. */
+  static final String AFFINITY_HEADER = "x-meridian-affinity";
 
   private final RouterOptions options;
   private final RoutingRules rules;
@@ -118,6 +122,14 @@ final class RequestPipeline {
             wallClockMs.getAsLong(),
             profile,
             preferences);
+    PrefixAffinity.Options affinity = options.getAffinity();
+    if (affinity.enabled() && plan.candidates().size() > 1) {
+      PrefixAffinity.Result kept = PrefixAffinity.apply(plan, PromptPrefix.of(request.body()), affinity, preferences.objective());
+      if (kept.outcome() != PrefixAffinity.Outcome.NONE) {
+        plan = kept.plan();
+        response.putHeader(AFFINITY_HEADER, kept.outcome().header());
+      }
+    }
     // The drain gate before the key's limits: a request refused for the router's own reasons must not
     // use up any of the client's quota.
     if (!gate.tryEnter()) {

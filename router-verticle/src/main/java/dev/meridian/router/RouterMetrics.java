@@ -40,6 +40,11 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
    */
   private final Map<String, RouteMeters> byEndpoint = new ConcurrentHashMap<>();
   private final Map<String, RouteMeters> byRequestedName = new ConcurrentHashMap<>();
+  static final int INPUT = 0;
+  static final int OUTPUT = 1;
+  /** The part of the input the provider's prompt cache served (also counted in input). */
+  static final int CACHED_INPUT = 2;
+  private static final String[] DIRECTIONS = {"input", "output", "cached_input"};
   private volatile Counter retriesAttempted;
   private volatile Counter retriesDenied;
 
@@ -81,6 +86,10 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
       }
       if (output > 0) {
         route.tokens(estimated, true).increment(output);
+      }
+      long cached = record.usage().cachedPromptTokens();
+      if (cached > 0) {
+        route.tokens(estimated, CACHED_INPUT).increment(cached);
       }
       route.cost().increment(record.costDollars());
     }
@@ -147,7 +156,7 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
     final Map<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
     final Map<String, Counter> hedges = new ConcurrentHashMap<>();
     /** [estimated][output]. */
-    final Counter[][] tokens = new Counter[2][2];
+    final Counter[][] tokens = new Counter[2][3];
     volatile Counter cost;
     volatile Counter fallbacks;
 
@@ -175,8 +184,13 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
     }
 
     Counter tokens(boolean estimated, boolean output) {
+      return tokens(estimated, output ? OUTPUT : INPUT);
+    }
+
+    /** @param direction {@link #INPUT}, {@link #OUTPUT} or {@link #CACHED_INPUT} */
+    Counter tokens(boolean estimated, int direction) {
       Counter[] bySource = tokens[estimated ? 1 : 0];
-      int i = output ? 1 : 0;
+      int i = direction;
       Counter counter;
       synchronized (bySource) {
         counter = bySource[i];
@@ -185,7 +199,7 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
         counter =
             Counter.builder("meridian.tokens")
                 .tags("model", model, "provider", provider, "source", estimated ? "estimated" : "usage")
-                .tag("direction", output ? "output" : "input")
+                .tag("direction", DIRECTIONS[i])
                 .register(registry);
         synchronized (bySource) {
           bySource[i] = counter;

@@ -44,6 +44,7 @@ public final class RouterOptions {
   private int adminPort = -1;
   /** Address of the admin port; null for the main {@code host}. */
   private String adminHost;
+  private dev.meridian.core.routing.PrefixAffinity.Options affinity = dev.meridian.core.routing.PrefixAffinity.Options.DEFAULT;
 
   public RouterOptions() {}
 
@@ -61,6 +62,7 @@ public final class RouterOptions {
     this.upstreamPoolSize = other.upstreamPoolSize;
     this.adminPort = other.adminPort;
     this.adminHost = other.adminHost;
+    this.affinity = other.affinity;
   }
 
   public RouterOptions(JsonObject json) {
@@ -126,6 +128,13 @@ public final class RouterOptions {
   public long getBodyReadTimeoutMs() { return bodyReadTimeoutMs; }
   public RouterOptions setBodyReadTimeoutMs(long bodyReadTimeoutMs) { this.bodyReadTimeoutMs = bodyReadTimeoutMs; return this; }
   public RouterOptions setMaxBodyBytes(long maxBodyBytes) { this.maxBodyBytes = maxBodyBytes; return this; }
+  /** Prompt-cache affinity ({@link dev.meridian.core.routing.PrefixAffinity}); on by default. */
+  public dev.meridian.core.routing.PrefixAffinity.Options getAffinity() { return affinity; }
+  public RouterOptions setAffinity(dev.meridian.core.routing.PrefixAffinity.Options affinity) {
+    this.affinity = java.util.Objects.requireNonNull(affinity, "affinity");
+    return this;
+  }
+
   public int getMaxAttempts() { return maxAttempts; }
   public RouterOptions setMaxAttempts(int maxAttempts) { this.maxAttempts = maxAttempts; return this; }
   public long getConnectTimeoutMs() { return connectTimeoutMs; }

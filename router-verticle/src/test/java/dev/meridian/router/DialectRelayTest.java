@@ -30,17 +30,20 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DialectRelayTest extends RouterTestBase {
   static final String SYSTEM = "You are a careful assistant. ".repeat(8);
-  /** The simulator counts every message but the last as served from the prompt cache. */
+  /**
+   * What the endpoint's prompt cache serves once it has seen the system prompt (each test sends the
+   * request once straight to the endpoint first, so the routed and the direct call both hit it).
+   */
   static final long CACHED = SYSTEM.length() / 4;
   static final String CASES = """
-      qwen3-8b          | compact           | provider  | false
+      qwen3-8b          | compact           | provider  | true
       hunyuan-turbos    | openai            | provider  | true
       deepseek-v4-flash | deepseek          | provider  | true
       deepseek-r1       | deepseek          | provider  | true
-      step-3.5-flash    | pretty            | provider  | false
-      kimi-k2.5         | final-chunk-usage | provider  | false
-      doubao-seed-lite  | crlf-events       | provider  | false
-      glm-4-32b         | no-stream-usage   | estimated | false
+      step-3.5-flash    | pretty            | provider  | true
+      kimi-k2.5         | final-chunk-usage | provider  | true
+      doubao-seed-lite  | crlf-events       | provider  | true
+      glm-4-32b         | no-stream-usage   | estimated | true
       """;
 
   @Override
@@ -56,6 +59,7 @@ class DialectRelayTest extends RouterTestBase {
   void wholeAnswersCarryTheProvidersUsage(String model, String dialect, String streamSource, boolean cached)
       throws Exception {
     observe(model, REGION, 100);
+    direct(model, body(model, false, false)); // the endpoint's prompt cache now holds the system prompt
     Seen seen = call(router.actualPort(), "/v1/chat/completions", body(model, false, false));
     assertThat(seen.status()).isEqualTo(200);
     JsonObject completion = new JsonObject(seen.body());
@@ -69,24 +73,25 @@ class DialectRelayTest extends RouterTestBase {
 
   @ParameterizedTest(name = "{0} ({1}), streamed, include_usage {4}")
   @CsvSource(delimiter = '|', textBlock = """
-      qwen3-8b          | compact           | provider  | false | false
-      qwen3-8b          | compact           | provider  | false | true
+      qwen3-8b          | compact           | provider  | true  | false
+      qwen3-8b          | compact           | provider  | true  | true
       hunyuan-turbos    | openai            | provider  | true  | false
       hunyuan-turbos    | openai            | provider  | true  | true
       deepseek-v4-flash | deepseek          | provider  | true  | false
       deepseek-r1       | deepseek          | provider  | true  | true
-      step-3.5-flash    | pretty            | provider  | false | false
-      step-3.5-flash    | pretty            | provider  | false | true
-      kimi-k2.5         | final-chunk-usage | provider  | false | false
-      kimi-k2.5         | final-chunk-usage | provider  | false | true
-      doubao-seed-lite  | crlf-events       | provider  | false | false
-      doubao-seed-lite  | crlf-events       | provider  | false | true
-      glm-4-32b         | no-stream-usage   | estimated | false | false
-      glm-4-32b         | no-stream-usage   | estimated | false | true
+      step-3.5-flash    | pretty            | provider  | true  | false
+      step-3.5-flash    | pretty            | provider  | true  | true
+      kimi-k2.5         | final-chunk-usage | provider  | true  | false
+      kimi-k2.5         | final-chunk-usage | provider  | true  | true
+      doubao-seed-lite  | crlf-events       | provider  | true  | false
+      doubao-seed-lite  | crlf-events       | provider  | true  | true
+      glm-4-32b         | no-stream-usage   | estimated | true  | false
+      glm-4-32b         | no-stream-usage   | estimated | true  | true
       """)
   void streamsCarryEveryEventAskedForAndNoOther(
       String model, String dialect, String source, boolean cached, boolean includeUsage) throws Exception {
     observe(model, REGION, 100);
+    direct(model, body(model, false, false)); // the endpoint's prompt cache now holds the system prompt
     Seen seen = call(router.actualPort(), "/v1/chat/completions", body(model, true, includeUsage));
     assertThat(seen.status()).isEqualTo(200);
     // What the router asked the provider for: usage, always.
@@ -154,7 +159,8 @@ class DialectRelayTest extends RouterTestBase {
     assertThat(headers.get(ExchangeDriver.USAGE_SOURCE_HEADER)).isEqualTo(source);
     assertThat(headers.get(ExchangeDriver.PROMPT_TOKENS_HEADER)).isEqualTo(Long.toString(usage.promptTokens()));
     assertThat(headers.get(ExchangeDriver.COMPLETION_TOKENS_HEADER)).isEqualTo(Long.toString(usage.completionTokens()));
-    double dollars = CostCalculator.dollars(catalog.model(model), usage.promptTokens(), usage.completionTokens());
+    // Cached input at the catalog's cached price.
+    double dollars = CostCalculator.dollars(catalog.model(model), usage);
     assertThat(Double.parseDouble(headers.get(ExchangeDriver.COST_HEADER))).isPositive().isCloseTo(dollars, within(1e-8));
   }
 

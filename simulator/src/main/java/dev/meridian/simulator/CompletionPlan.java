@@ -41,6 +41,13 @@ record CompletionPlan(
   static CompletionPlan of(
       ModelSpec spec, ChatRequest request, ChatFeatures features, int defaultOutputTokens, String id,
       long createdSeconds) {
+    return of(spec, request, features, defaultOutputTokens, id, createdSeconds, 0);
+  }
+
+  /** @param cachedPromptTokens what the endpoint's prompt cache served ({@link PrefixCache}) */
+  static CompletionPlan of(
+      ModelSpec spec, ChatRequest request, ChatFeatures features, int defaultOutputTokens, String id,
+      long createdSeconds, int cachedPromptTokens) {
     JsonArray messages = request.body().getJsonArray("messages");
     int seed = TextGenerator.seed(spec.id(), messages);
     List<ChoicePlan> choices = new ArrayList<>(features.n());
@@ -54,7 +61,7 @@ record CompletionPlan(
       promptTokens += Json.encode(request.body().getValue("tools")).length() / 4;
     }
     return new CompletionPlan(id, createdSeconds, request.model(), promptTokens,
-        TextGenerator.cachedPromptTokens(messages), List.copyOf(choices), request.includeUsage());
+        Math.min(promptTokens, cachedPromptTokens), List.copyOf(choices), request.includeUsage());
   }
 
   private static ChoicePlan choice(ModelSpec spec, Integer budget, ChatFeatures features,

@@ -123,6 +123,9 @@ public enum Dialect {
     if (this == DEEPSEEK) {
       usage.put("prompt_cache_hit_tokens", plan.cachedPromptTokens())
           .put("prompt_cache_miss_tokens", prompt - plan.cachedPromptTokens());
+    } else if (plan.cachedPromptTokens() > 0) {
+      // Qwen, GLM and the other OpenAI-compatible APIs report a cache hit as OpenAI does, when there is one.
+      usage.put("prompt_tokens_details", new JsonObject().put("cached_tokens", plan.cachedPromptTokens()));
     }
     return usage;
   }

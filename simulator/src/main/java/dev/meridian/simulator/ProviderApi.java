@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
 final class ProviderApi {
   private static final Logger log = LoggerFactory.getLogger(ProviderApi.class);
   static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+  /** Each endpoint's prompt cache, by endpoint id (event-loop only, as the rest of the simulator). */
+  private final Map<String, PrefixCache> prefixCaches = new HashMap<>();
   /** A fixed "created" for listed models, so the list is stable. */
   private static final long MODELS_CREATED = 1_767_225_600L;
 
@@ -185,6 +187,10 @@ final class ProviderApi {
     }
 
     ModelSpec model = endpoint.model();
+    PrefixCache cache = prefixCaches.computeIfAbsent(endpoint.id(), id -> new PrefixCache());
+    Object tools = chat.body().getValue("tools");
+    int cached = cache.lookUpAndKeep(tools instanceof JsonArray list ? list : null,
+        chat.body().getJsonArray("messages"), System.currentTimeMillis());
     CompletionPlan plan =
         CompletionPlan.of(
             model,
@@ -192,12 +198,19 @@ final class ProviderApi {
             features,
             options.getDefaultOutputTokens(),
             "chatcmpl-sim-" + Long.toHexString(nextId.incrementAndGet()),
-            System.currentTimeMillis() / 1000);
+            System.currentTimeMillis() / 1000,
+            cached);
+    if (plan.cachedPromptTokens() > 0) {
+      endpointStats.recordCacheHit(plan.cachedPromptTokens());
+    }
+    // A cached prompt is not read again: the first token comes sooner, in proportion to what was cached.
+    double cachedShare = plan.promptTokens() == 0 ? 0 : (double) plan.cachedPromptTokens() / plan.promptTokens();
     Dialect dialect = options.dialectOf(provider);
     double firstByteMs =
         rttMs
             + LatencyProfile.withJitter(
-                latency.ttftMs(model, endpoint.region()), options.getJitterRatio(), random);
+                    latency.ttftMs(model, endpoint.region()), options.getJitterRatio(), random)
+                * (1 - PrefixCache.TTFT_SAVED_WHEN_CACHED * cachedShare);
     if (fault.addedLatencyMs() > 0) {
       endpointStats.recordFault(FaultKind.ADDED_LATENCY);
       firstByteMs += latency.scaled(fault.addedLatencyMs());

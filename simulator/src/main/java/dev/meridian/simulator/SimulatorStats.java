@@ -57,6 +57,8 @@ public final class SimulatorStats {
     private final LongAdder completed = new LongAdder();
     private final LongAdder cancelled = new LongAdder();
     private final LongAdder withAuthorization = new LongAdder();
+    private final LongAdder cacheHits = new LongAdder();
+    private final LongAdder cachedTokens = new LongAdder();
     private final Map<String, LongAdder> callerRegions = new ConcurrentHashMap<>();
     private final Map<FaultKind, LongAdder> faults = new ConcurrentHashMap<>();
 
@@ -77,6 +79,20 @@ public final class SimulatorStats {
 
     void recordCancelled() {
       cancelled.increment();
+    }
+
+    /** A request whose prompt the endpoint's prefix cache partly served. */
+    void recordCacheHit(long tokens) {
+      cacheHits.increment();
+      cachedTokens.add(tokens);
+    }
+
+    public long cacheHits() {
+      return cacheHits.sum();
+    }
+
+    public long cachedTokens() {
+      return cachedTokens.sum();
     }
 
     void recordFault(FaultKind kind) {
@@ -141,6 +157,8 @@ public final class SimulatorStats {
           .put("completed", completed())
           .put("cancelled", cancelled())
           .put("faults", injected)
+          .put("cacheHits", cacheHits())
+          .put("cachedTokens", cachedTokens())
           .put("authorizationPresent", authorizationPresent());
     }
   }

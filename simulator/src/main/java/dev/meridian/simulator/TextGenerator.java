@@ -67,13 +67,6 @@ final class TextGenerator {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, messageChars(messages, messages.size()) / 4));
   }
 
-  /**
-   * The prompt tokens a provider's prefix cache would serve: those of every message but the last (a
-   * conversation resent with one new message), so a single-message request has none.
-   */
-  static int cachedPromptTokens(JsonArray messages) {
-    return (int) Math.min(promptTokens(messages), messageChars(messages, messages.size() - 1) / 4);
-  }
 
   private static long messageChars(JsonArray messages, int count) {
     long chars = 0;

@@ -83,20 +83,31 @@ class DialectsTest extends SimulatorTestBase {
   }
 
   @Test
-  void cachedTokensAreEveryMessageButTheLast() {
-    JsonArray conversation = new JsonArray()
-        .add(new JsonObject().put("role", "system").put("content", "You are a careful assistant. ".repeat(8)))
+  void anEndpointsPromptCacheServesThePrefixItSawInEachDialect() {
+    String system = "You are a careful assistant. ".repeat(8);
+    JsonArray first = new JsonArray()
+        .add(new JsonObject().put("role", "system").put("content", system))
         .add(new JsonObject().put("role", "user").put("content", "Explain recursion"));
-    int cached = "You are a careful assistant. ".repeat(8).length() / 4;
-    JsonObject openAi = client.post(path(OPENAI, "us-east"), chat(OPENAI, "x").put("messages", conversation)).json();
-    assertThat(openAi.getJsonObject("usage").getJsonObject("prompt_tokens_details").getInteger("cached_tokens"))
-        .isEqualTo(cached);
-    JsonObject deepseek = client.post(path(DEEPSEEK, "us-east"), chat(DEEPSEEK, "x").put("messages", conversation))
-        .json().getJsonObject("usage");
-    assertThat(deepseek.getInteger("prompt_cache_hit_tokens")).isEqualTo(cached);
-    assertThat(deepseek.getInteger("prompt_cache_hit_tokens") + deepseek.getInteger("prompt_cache_miss_tokens"))
-        .isEqualTo(deepseek.getInteger("prompt_tokens"));
-    assertThat(deepseek.containsKey("prompt_tokens_details")).isFalse();
+    JsonArray second = first.copy();
+    second.getJsonObject(1).put("content", "Explain iteration");
+    int cached = system.length() / 4;
+    for (String model : new String[] {OPENAI, DEEPSEEK}) {
+      JsonObject miss = client.post(path(model, "us-east"), chat(model, "x").put("messages", first)).json().getJsonObject("usage");
+      JsonObject hit = client.post(path(model, "us-east"), chat(model, "x").put("messages", second)).json().getJsonObject("usage");
+      JsonObject elsewhere = client.post(path(model, "eu-west"), chat(model, "x").put("messages", second)).json().getJsonObject("usage");
+      if (model.equals(OPENAI)) {
+        assertThat(miss.getJsonObject("prompt_tokens_details").getInteger("cached_tokens")).as("first sight").isZero();
+        assertThat(hit.getJsonObject("prompt_tokens_details").getInteger("cached_tokens")).isEqualTo(cached);
+        assertThat(elsewhere.getJsonObject("prompt_tokens_details").getInteger("cached_tokens")).as("another endpoint's cache").isZero();
+      } else {
+        assertThat(miss.getInteger("prompt_cache_hit_tokens")).isZero();
+        assertThat(hit.getInteger("prompt_cache_hit_tokens")).isEqualTo(cached);
+        assertThat(hit.getInteger("prompt_cache_hit_tokens") + hit.getInteger("prompt_cache_miss_tokens"))
+            .isEqualTo(hit.getInteger("prompt_tokens"));
+        assertThat(hit.containsKey("prompt_tokens_details")).isFalse();
+        assertThat(elsewhere.getInteger("prompt_cache_hit_tokens")).isZero();
+      }
+    }
   }
 
   @Test

@@ -106,6 +106,13 @@ public final class CatalogLoader {
         }
       }
       double outputPrice = nonNegative(price, "outputPerMillion", where);
+      double inputPrice = nonNegative(price, "inputPerMillion", where);
+      double cachedInputPrice = price.getValue("cachedInputPerMillion") == null
+          ? inputPrice : nonNegative(price, "cachedInputPerMillion", where);
+      if (cachedInputPrice > inputPrice) {
+        throw new CatalogException(where + ": price.cachedInputPerMillion (" + cachedInputPrice
+            + ") is above price.inputPerMillion (" + inputPrice + ")");
+      }
       EmbeddingSpec embedding = embedding(json, where);
       models.add(
           new ModelSpec(
@@ -116,7 +123,7 @@ public final class CatalogLoader {
               tier,
               new LinkedHashSet<>(strings(json.getJsonArray("capabilities"), where, "capabilities")),
               json.getInteger("contextWindow", 131_072),
-              nonNegative(price, "inputPerMillion", where),
+              inputPrice,
               outputPrice,
               modelRegions,
               positive(nominal, "ttftMs", where),
@@ -124,7 +131,8 @@ public final class CatalogLoader {
               embedding != null && nominal.getValue("tokensPerSecond") == null
                   ? Double.NaN
                   : positive(nominal, "tokensPerSecond", where),
-              embedding));
+              embedding,
+              cachedInputPrice));
     }
     Object classifierJson = root.getValue("classifier");
     if (classifierJson != null && !(classifierJson instanceof JsonObject)) {

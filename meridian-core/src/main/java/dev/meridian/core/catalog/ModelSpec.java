@@ -14,6 +14,9 @@ import java.util.Set;
  *     have measured the endpoint
  * @param nominalTokensPerSecond published generation speed, same caveat
  * @param embedding what an embedding model returns; null for a chat model
+ * @param cachedInputDollarsPerMillion what the provider bills for input tokens its prompt cache served
+ *     (DeepSeek, Kimi, Qwen and GLM bill them at a fraction of the input price); the input price when
+ *     the catalog gives none
  */
 public record ModelSpec(
     String id,
@@ -28,7 +31,8 @@ public record ModelSpec(
     List<String> regions,
     double nominalTtftMs,
     double nominalTokensPerSecond,
-    EmbeddingSpec embedding) {
+    EmbeddingSpec embedding,
+    double cachedInputDollarsPerMillion) {
 
   public static final String CAPABILITY_REASONING = "reasoning";
   public static final String CAPABILITY_VISION = "vision";
@@ -42,6 +46,25 @@ public record ModelSpec(
     upstreamId = upstreamId == null ? id : upstreamId;
     capabilities = Set.copyOf(capabilities);
     regions = List.copyOf(regions);
+  }
+
+  /** A model whose cached input costs what its input costs. */
+  public ModelSpec(
+      String id,
+      String upstreamId,
+      String provider,
+      String family,
+      Tier tier,
+      Set<String> capabilities,
+      int contextWindow,
+      double inputDollarsPerMillion,
+      double outputDollarsPerMillion,
+      List<String> regions,
+      double nominalTtftMs,
+      double nominalTokensPerSecond,
+      EmbeddingSpec embedding) {
+    this(id, upstreamId, provider, family, tier, capabilities, contextWindow, inputDollarsPerMillion,
+        outputDollarsPerMillion, regions, nominalTtftMs, nominalTokensPerSecond, embedding, inputDollarsPerMillion);
   }
 
   /** A chat model. */

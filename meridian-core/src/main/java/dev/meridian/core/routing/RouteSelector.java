@@ -254,7 +254,9 @@ public final class RouteSelector {
         continue;
       }
       exclusions.lastChainAdmitted = 0;
-      List<Candidate> ranked = rankChain(tierChains.get(tier), localRegion, snapshot, blocked, nowMs, exclusions);
+      // Each tier's steps are groups of their own: a dearer tier's candidates are never alternatives.
+      List<Candidate> ranked =
+          rankChain(tierChains.get(tier), localRegion, snapshot, blocked, nowMs, exclusions, tier.ordinal() * 1_000);
       byTier.add(ranked);
       // The cheapest tier whose best candidate is measured and meets its step's thresholds.
       if (chosen < 0 && exclusions.lastChainAdmitted > 0 && ranked.get(0).observed()) {
@@ -334,14 +336,29 @@ public final class RouteSelector {
       EndpointBlocklist blocked,
       long nowMs,
       Exclusions exclusions) {
+    return rankChain(chain, localRegion, snapshot, blocked, nowMs, exclusions, 0);
+  }
+
+  /** @param groupBase the group of the chain's first step (auto numbers each tier's steps apart) */
+  private List<Candidate> rankChain(
+      PreparedChain chain,
+      String localRegion,
+      HealthSnapshot snapshot,
+      EndpointBlocklist blocked,
+      long nowMs,
+      Exclusions exclusions,
+      int groupBase) {
     Candidate[] ordered = chain.capacity() == 0 ? null : new Candidate[chain.capacity()];
     int count = 0;
     Candidate[] tooSlow = null;
     int slow = 0;
     boolean anyBlocked = blocked.size() > 0;
     HealthKey[] keys = chain.capacity() == 0 ? null : healthKeys(localRegion);
-    for (PreparedStep prepared : chain.steps()) {
+    PreparedStep[] steps = chain.steps();
+    for (int s = 0; s < steps.length; s++) {
+      PreparedStep prepared = steps[s];
       ChainStep step = prepared.step();
+      int group = groupBase + s;
       int stepStart = count;
       ModelSpec[] models = prepared.models();
       for (int m = 0; m < models.length; m++) {
@@ -373,17 +390,16 @@ public final class RouteSelector {
             continue;
           }
           if (fresh && Double.isFinite(health.ewmaTtftMs())) {
-            Candidate candidate = new Candidate(endpoint, health.ewmaTtftMs(), true, tailTtft(health));
             if (step.admits(health.ewmaTtftMs(), health.ewmaTokensPerSecond())) {
-              ordered[count++] = candidate;
+              ordered[count++] = new Candidate(endpoint, health.ewmaTtftMs(), true, tailTtft(health), group);
             } else {
               if (tooSlow == null) {
                 tooSlow = new Candidate[chain.capacity()];
               }
-              tooSlow[slow++] = candidate;
+              tooSlow[slow++] = new Candidate(endpoint, health.ewmaTtftMs(), true, tailTtft(health), Candidate.NO_GROUP);
             }
           } else {
-            ordered[count++] = new Candidate(endpoint, model.nominalTtftMs(), false, model.nominalTtftMs());
+            ordered[count++] = new Candidate(endpoint, model.nominalTtftMs(), false, model.nominalTtftMs(), group);
           }
         }
       }
