@@ -8,6 +8,7 @@ import dev.meridian.core.catalog.CatalogLoader;
 import dev.meridian.core.catalog.CleartextUpstream;
 import dev.meridian.core.health.HealthPolicy;
 import dev.meridian.core.health.HealthState;
+import dev.meridian.core.health.PeerHealthRecords;
 import dev.meridian.health.HazelcastHealthStore;
 import dev.meridian.health.HazelcastRegionMembership;
 import dev.meridian.health.HealthOptions;
@@ -53,7 +54,7 @@ public final class MeridianNode {
 
   private final MeridianConfig config;
   private final Vertx vertx;
-  private final HealthState healthState = new HealthState();
+  private final HealthState healthState;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
   private Catalog catalog;
@@ -82,6 +83,8 @@ public final class MeridianNode {
       MeridianConfig config, Vertx vertx, HazelcastClusterManager clusterManager, PrometheusMeterRegistry registry) {
     this.config = config;
     this.vertx = vertx;
+    // One probe round of this node's own evidence outranks what peers write for the same key.
+    this.healthState = new HealthState(config.probeIntervalMs() + PeerHealthRecords.MAX_CLOCK_SKEW_MS);
     this.clusterManager = clusterManager;
     this.registry = registry;
   }
@@ -91,8 +94,7 @@ public final class MeridianNode {
     boolean clustered = config.clustered() && config.command() != MeridianConfig.Command.SIMULATOR;
     HazelcastClusterManager clusterManager =
         clustered
-            ? new HazelcastClusterManager(
-                ClusterConfigFactory.load(config.clusterConfigPath(), config.region(), env))
+            ? ClusterConfigFactory.clusterManager(config.clusterConfigPath(), config.region(), env)
             : null;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     io.vertx.core.transport.Transport transport;
@@ -329,7 +331,8 @@ public final class MeridianNode {
       return Future.succeededFuture();
     }
     usageSync =
-        new ClusterUsageSync(vertx, clusterManager.getHazelcastInstance(), access.limiter(), config.usageSyncMs());
+        new ClusterUsageSync(vertx, clusterManager.getHazelcastInstance(), access.limiter(),
+            name -> access.keys().named(name), config.usageSyncMs());
     return usageSync.start();
   }
 
@@ -441,6 +444,12 @@ public final class MeridianNode {
    * complete on one of its own, by then terminated, event loops and never return.
    */
   public Future<Void> close() {
-    return vertx.close();
+    HazelcastInstance member = clusterManager == null ? null : clusterManager.getHazelcastInstance();
+    // A member started by the join check is ours to stop: Vert.x only stops members it started.
+    return vertx.close().andThen(closed -> {
+      if (member != null && member.getLifecycleService().isRunning()) {
+        member.getLifecycleService().shutdown();
+      }
+    });
   }
 }
