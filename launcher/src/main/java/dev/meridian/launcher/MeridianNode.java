@@ -99,7 +99,7 @@ public final class MeridianNode {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     io.vertx.core.transport.Transport transport;
     try {
-      transport = transport(config.transport());
+      transport = NodeOptions.transport(config.transport());
     } catch (IllegalStateException e) {
       return Future.failedFuture(e);
     }
@@ -111,36 +111,6 @@ public final class MeridianNode {
                   .map(node)
                   .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
             });
-  }
-
-  /**
-   * Epoll when it loads: on the router's hot path NIO's selector and its per-read garbage cost
-   * measurably more CPU per request (docs/performance.md). NIO stays the fallback, so the jar still
-   * runs on a non-Linux laptop.
-   *
-   * @throws IllegalStateException when epoll was required and cannot load, with Netty's reason
-   */
-  static io.vertx.core.transport.Transport transport(MeridianConfig.Transport wanted) {
-    io.vertx.core.transport.Transport epoll = io.vertx.core.transport.Transport.EPOLL;
-    switch (wanted) {
-      case NIO -> {
-        return io.vertx.core.transport.Transport.NIO;
-      }
-      case EPOLL -> {
-        if (!epoll.available()) {
-          throw new IllegalStateException("--transport epoll: the epoll transport cannot load here ("
-              + epoll.unavailabilityCause() + "); use --transport auto or nio");
-        }
-        return epoll;
-      }
-      default -> {
-        if (epoll.available()) {
-          return epoll;
-        }
-        LOG.info("epoll transport unavailable ({}); using Java NIO", String.valueOf(epoll.unavailabilityCause()));
-        return io.vertx.core.transport.Transport.NIO;
-      }
-    }
   }
 
   private static Future<Vertx> createVertx(
