@@ -13,6 +13,7 @@ import dev.meridian.core.tenancy.ClientKey;
 import dev.meridian.core.tenancy.PeerUsageEntries;
 import dev.meridian.core.tenancy.UsageLimiter;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,6 +60,8 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
   /** Live members, sorted: the same order on every node. */
   private volatile List<String> members = List.of();
   private long timer = -1;
+  private final Promise<Void> settled = Promise.promise();
+  private int ticks;
   private volatile boolean stopped;
 
   ClusterUsageSync(
@@ -86,10 +89,32 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
         .onSuccess(v -> {
           refreshMembers();
           limiter.rebalance(this, System.currentTimeMillis());
+          settleIfServing();
           scheduleNextTick();
           LOG.info("usage sync started: {} counters loaded from map {}, every {} ms", mirror.size(), MAP_NAME, intervalMs);
         })
         .mapEmpty();
+  }
+
+  /**
+   * Completes once this node holds a request allowance for every key whose limit the others had
+   * reserved when it joined (a few sync intervals), or after {@value #SETTLE_TICKS} ticks at most: the
+   * node is not ready before, or its first clients would get 429s while the cluster still has room.
+   */
+  Future<Void> settled() {
+    return settled.future();
+  }
+
+  static final int SETTLE_TICKS = 10;
+
+  private void settleIfServing() {
+    if (!settled.future().isComplete()
+        && (ticks >= SETTLE_TICKS || !limiter.waitingForAllowance(System.currentTimeMillis()))) {
+      if (ticks >= SETTLE_TICKS) {
+        LOG.info("usage sync: still waiting for a request allowance after {} syncs, ready anyway", ticks);
+      }
+      settled.tryComplete();
+    }
   }
 
   void stop() {
@@ -110,6 +135,8 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
         refreshMembers();
         limiter.rebalance(this, System.currentTimeMillis());
         publish();
+        ticks++;
+        settleIfServing();
       } catch (RuntimeException e) {
         LOG.warn("usage sync tick failed: {}", e.toString());
       }

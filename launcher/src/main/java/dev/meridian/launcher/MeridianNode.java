@@ -271,14 +271,16 @@ public final class MeridianNode {
         .onSuccess(routerId -> watchKeys())
         .onSuccess(
             routerId -> {
-              // Warm the JIT while the first probe round runs; ready once both are done.
+              // Warm the JIT while the first probe round runs; ready once both are done and the usage
+              // sync holds this node's part of every key's limit.
               Future<JitWarmup.Result> warmed =
                   config.warmupRequests() > 0
                       ? JitWarmup.run(vertx, routed, policy, config.warmupRequests())
                           .onSuccess(result -> warmup = result)
                           .onFailure(error -> LOG.warn("JIT warm-up failed, serving cold: {}", error.getMessage()))
                       : Future.succeededFuture();
-              Future.join(healthVerticle.firstRoundComplete(), warmed)
+              Future<Void> usageSettled = usageSync != null ? usageSync.settled() : Future.succeededFuture();
+              Future.join(healthVerticle.firstRoundComplete(), warmed, usageSettled)
                   .onComplete(
                       both -> {
                         ready.set(true);
