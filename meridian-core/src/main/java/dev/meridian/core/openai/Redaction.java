@@ -80,11 +80,12 @@ public final class Redaction {
     String text = frame.text();
     String data = frame.data();
     boolean jsonData = data != null && looksLikeJson(data);
-    String redactedData = jsonData ? json(redactor, data) : data;
-    boolean dataChanged = redactedData != data;
-    if (!dataChanged && !redactor.mayContainSecret(text)) {
+    // One scan of the raw event decides for almost every event; only JSON with escapes is decoded.
+    if (!redactor.mayContainSecret(text) && (!jsonData || !hasEscapes(data))) {
       return null;
     }
+    String redactedData = jsonData ? json(redactor, data) : data;
+    boolean dataChanged = redactedData != data;
     String lines = frame.leadingLf() ? text.substring(1) : text;
     StringBuilder out = new StringBuilder(text.length() + 16);
     if (frame.leadingLf()) {
@@ -152,7 +153,7 @@ public final class Redaction {
     if (redactor.mayContainSecret(text)) {
       return true;
     }
-    if (text.indexOf("\\u") < 0 && text.indexOf("\\/") < 0) {
+    if (!hasEscapes(text)) {
       return false;
     }
     try (JsonParser parser = JacksonCodec.createParser(text)) {
@@ -168,6 +169,11 @@ public final class Redaction {
       // Not JSON after all: what the raw text shows was checked above.
       return false;
     }
+  }
+
+  /** Escapes that could spell a key's characters; {@code \n}, {@code \"} and the like cannot. */
+  private static boolean hasEscapes(String json) {
+    return json.indexOf("\\u") >= 0 || json.indexOf("\\/") >= 0;
   }
 
   private static boolean looksLikeJson(String text) {
