@@ -97,6 +97,8 @@ public final class MeridianNode {
             ? ClusterConfigFactory.clusterManager(config.clusterConfigPath(), config.region(), env)
             : null;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Before any meter exists: a client's made-up HTTP method must not become a label value.
+    registry.config().meterFilter(new BoundedHttpLabels());
     io.vertx.core.transport.Transport transport;
     try {
       transport = NodeOptions.transport(config.transport());
