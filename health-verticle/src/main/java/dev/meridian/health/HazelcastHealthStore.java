@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
 public final class HazelcastHealthStore implements HealthStore {
   public static final String MAP_NAME = "meridian-health";
 
+  /** An honest record is well under 2 kB (32 samples); a larger value is not one of ours. */
+  static final int MAX_RECORD_CHARS = 16_384;
+
   private static final Logger LOG = LoggerFactory.getLogger(HazelcastHealthStore.class);
 
   private final Vertx vertx;
@@ -76,7 +79,7 @@ public final class HazelcastHealthStore implements HealthStore {
 
   @Override
   public Future<Void> publish(EndpointHealth record) {
-    state.put(record);
+    state.putLocal(record, System.currentTimeMillis());
     IMap<String, String> health = map;
     if (health == null) {
       return Future.failedFuture(new IllegalStateException("health store not started"));
@@ -107,26 +110,38 @@ public final class HazelcastHealthStore implements HealthStore {
     return state;
   }
 
-  /** Parses one map value into the local state; a bad value is logged and skipped, never fatal. */
-  private boolean apply(String key, String value) {
-    if (value == null) {
+  /**
+   * Parses one map value into the local state. Any member can write the map, so the value is checked
+   * like input ({@link HealthState#putFromPeer}); a bad one is logged and skipped, never fatal.
+   */
+  private boolean apply(String key, Object value) {
+    if (!(value instanceof String text) || text.length() > MAX_RECORD_CHARS) {
+      LOG.warn("ignoring health record {}: not a JSON string of at most {} characters", safe(key), MAX_RECORD_CHARS);
       return false;
     }
     try {
-      state.put(EndpointHealth.fromJson(new JsonObject(value)));
-      return true;
+      String refused = state.putFromPeer(EndpointHealth.fromJson(new JsonObject(text)), System.currentTimeMillis());
+      if (refused != null) {
+        LOG.debug("ignoring health record {}: {}", safe(key), refused);
+      }
+      return refused == null;
     } catch (RuntimeException e) {
-      LOG.warn("ignoring unreadable health record {}: {}", key, Errors.describe(e));
+      LOG.warn("ignoring unreadable health record {}: {}", safe(key), Errors.describe(e));
       return false;
     }
   }
 
   private void forget(String key) {
     try {
-      state.remove(HealthKey.parse(key));
+      state.removeFromPeer(HealthKey.parse(key), System.currentTimeMillis());
     } catch (IllegalArgumentException e) {
-      LOG.warn("ignoring removal of unreadable health key {}", key);
+      LOG.warn("ignoring removal of unreadable health key {}", safe(key));
     }
+  }
+
+  /** Keys come from any member: logged shortened, so a forged one cannot flood the log. */
+  private static String safe(String key) {
+    return key == null || key.length() <= 200 ? key : key.substring(0, 200) + "...";
   }
 
   /** Runs on Hazelcast event threads; {@link HealthState} is thread-safe. */

@@ -3,6 +3,7 @@ package dev.meridian.health;
 import dev.meridian.core.catalog.ApiKeys;
 import dev.meridian.core.catalog.ModelKind;
 import dev.meridian.core.health.ProbeResult;
+import dev.meridian.core.openai.SecretRedactor;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -75,7 +76,12 @@ public final class Prober {
         target.endpoint().model().kind() == ModelKind.EMBEDDING
             ? new EmbeddingProbe(vertx, client, target, options, key).run()
             : new ProbeExchange(vertx, client, target, options, key, requestBody(target)).run();
+    // Whatever the provider said goes into logs, /status.json and the cluster: never the key it was sent.
+    SecretRedactor redactor = new SecretRedactor(key == null ? java.util.List.of() : java.util.List.of(key));
     return probed
+        .map(result -> result.error() == null ? result : new ProbeResult(result.key(), result.observedAtMs(),
+            result.outcome(), result.ttftMs(), result.tokensPerSecond(), result.promptTokens(),
+            result.completionTokens(), result.costDollars(), result.httpStatus(), redactor.redact(result.error())))
         .onSuccess(
             result -> {
               if (LOG.isDebugEnabled()) {

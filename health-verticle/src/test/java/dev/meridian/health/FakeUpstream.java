@@ -34,7 +34,9 @@ final class FakeUpstream {
     /** One token, then the connection is closed mid-stream. */
     BREAK,
     /** The connection is closed before any response. */
-    CLOSE
+    CLOSE,
+    /** 200, a role chunk, then an error event whose type quotes the key it was sent (as a careless provider might). */
+    ERROR_EVENT
   }
 
   record Behaviour(Mode mode, long ttftMs, long interTokenMs, int status) {
@@ -152,6 +154,12 @@ final class FakeUpstream {
     response.setChunked(true).putHeader("content-type", "text/event-stream");
     event(response, chunk(new JsonObject().put("role", "assistant").put("content", ""), null));
     if (behaviour.mode() == Mode.STALL) {
+      return;
+    }
+    if (behaviour.mode() == Mode.ERROR_EVENT) {
+      String key = String.valueOf(request.getHeader("Authorization")).replace("Bearer ", "");
+      event(response, new JsonObject().put("error", new JsonObject().put("type", "bad_key_" + key)));
+      response.end("data: [DONE]\n\n");
       return;
     }
     if (behaviour.mode() == Mode.NO_TOKENS) {

@@ -78,7 +78,9 @@ class HazelcastHealthStoreTest {
   void aNewerRecordReplacesTheOlderOneEverywhere(Vertx vertx, VertxTestContext test) {
     long now = System.currentTimeMillis();
 
-    storeA
+    // Both from B: A has no evidence of its own for the key, so the prober's newer record wins there
+    // (a node's own fresh probe outranks peers' records, PeerHealthRecordsTest).
+    storeB
         .publish(record(now, ProbeOutcome.OK))
         .compose(v -> storeB.publish(record(now + 1_000, ProbeOutcome.CONNECT_ERROR)))
         .compose(v -> Await.until(vertx, 10_000, () -> {

@@ -136,6 +136,18 @@ class ProberTest {
     assertThat(result.error()).isEqualTo("HTTP 429").doesNotContain(KEY);
   }
 
+  /** Issue 22, finding 1: the error's type was quoted into the result (the log, /status.json, the cluster). */
+  @Test
+  void anErrorEventQuotingTheKeyIsRecordedWithoutIt() throws Exception {
+    upstream.behave("glm-5@us-east", Behaviour.of(Mode.ERROR_EVENT));
+
+    ProbeResult result = probe("glm-5", "us-east");
+
+    assertThat(result.outcome()).isEqualTo(ProbeOutcome.PROTOCOL_ERROR);
+    assertThat(result.error()).startsWith("upstream error in stream: bad_key_").contains("[REDACTED]")
+        .doesNotContain(KEY.substring(0, 8)).doesNotContain(KEY.substring(KEY.length() - 8));
+  }
+
   @Test
   void otherErrorStatusIsHttpError() throws Exception {
     upstream.behave("glm-5@us-east", Behaviour.status(503));

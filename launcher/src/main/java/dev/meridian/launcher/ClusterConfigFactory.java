@@ -2,6 +2,7 @@ package dev.meridian.launcher;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.XmlConfigBuilder;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +20,9 @@ public final class ClusterConfigFactory {
   /** Member attribute holding the router's region; read by the health verticle's membership view. */
   public static final String REGION_ATTRIBUTE = dev.meridian.health.HazelcastRegionMembership.REGION_ATTRIBUTE;
 
+  /** vertx-hazelcast's member attribute for the Vert.x node id (HazelcastClusterManager.NODE_ID_ATTRIBUTE). */
+  static final String VERTX_NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+
   private ClusterConfigFactory() {}
 
   public static Config load(String explicitPath, String region, Map<String, String> env) {
@@ -30,6 +34,21 @@ public final class ClusterConfigFactory {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the cluster configuration", e);
     }
+  }
+
+  /**
+   * The Vert.x cluster manager: over a member that checks joiners' token when {@code
+   * MERIDIAN_CLUSTER_TOKEN} is set ({@link ClusterJoinCheck}; started here, blocking), otherwise one
+   * that starts a plain member when Vert.x joins.
+   */
+  public static HazelcastClusterManager clusterManager(String explicitPath, String region, Map<String, String> env) {
+    Config config = load(explicitPath, region, env);
+    if (!ClusterJoinCheck.enabled(env)) {
+      return new HazelcastClusterManager(config);
+    }
+    // Vert.x finds its node id in this attribute; it sets it itself only on members it starts.
+    config.getMemberAttributeConfig().setAttribute(VERTX_NODE_ID_ATTRIBUTE, java.util.UUID.randomUUID().toString());
+    return new HazelcastClusterManager(ClusterJoinCheck.start(config, env));
   }
 
   /** The placeholder values of cluster.xml; exposed for tests and the docs. */

@@ -9,13 +9,19 @@ import com.hazelcast.map.listener.EntryExpiredListener;
 import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import dev.meridian.core.tenancy.ClientKey;
+import dev.meridian.core.tenancy.PeerUsageEntries;
 import dev.meridian.core.tenancy.UsageLimiter;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * (a lost or repeated write cannot double-count, and a restarted node's old counts stay until they
  * expire), and mirrors every entry through a listener. Ticks are aligned to the wall clock, so the
  * nodes rebalance together, each on what the others published the round before, then publish.
+ *
+ * <p>Any member can write the map, so an entry counts only when it names a member this node has seen
+ * in the cluster, was written by that member (when the event says who wrote it), and passes {@link
+ * PeerUsageEntries#check}: a configured key, a known counter, a current period, a sane value.
  */
 final class ClusterUsageSync implements UsageLimiter.ClusterView {
   static final String MAP_NAME = "meridian-usage";
@@ -41,29 +51,37 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
   private final long intervalMs;
   /** counter id -> member -> that member's last published value. */
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, Long>> mirror = new ConcurrentHashMap<>();
-  private volatile IMap<String, Long> map;
+  private final Function<String, ClientKey> keyNamed;
+  /** Members seen in the cluster since this node joined: a departed member's counts still count. */
+  private final Set<String> seenMembers = ConcurrentHashMap.newKeySet();
+  private volatile IMap<String, Object> map;
   private volatile int nodes = 1;
   private volatile int selfIndex;
   /** Live members, sorted: the same order on every node. */
   private volatile List<String> members = List.of();
   private long timer = -1;
+  private final Promise<Void> settled = Promise.promise();
+  private int ticks;
   private volatile boolean stopped;
 
-  ClusterUsageSync(Vertx vertx, HazelcastInstance hazelcast, UsageLimiter limiter, long intervalMs) {
+  ClusterUsageSync(
+      Vertx vertx, HazelcastInstance hazelcast, UsageLimiter limiter, Function<String, ClientKey> keyNamed, long intervalMs) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.limiter = limiter;
+    this.keyNamed = keyNamed;
     this.intervalMs = Math.max(50, intervalMs);
   }
 
   Future<Void> start() {
     return vertx
         .executeBlocking(() -> {
-          IMap<String, Long> usage = hazelcast.getMap(MAP_NAME);
+          IMap<String, Object> usage = hazelcast.getMap(MAP_NAME);
+          refreshMembers();
           // Listen first, then read: an entry written in between arrives at least once.
           usage.addEntryListener(new Listener(), true);
-          for (Map.Entry<String, Long> entry : usage.entrySet()) {
-            apply(entry.getKey(), entry.getValue());
+          for (Map.Entry<String, Object> entry : usage.entrySet()) {
+            apply(entry.getKey(), entry.getValue(), null);
           }
           map = usage;
           return null;
@@ -71,10 +89,32 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
         .onSuccess(v -> {
           refreshMembers();
           limiter.rebalance(this, System.currentTimeMillis());
+          settleIfServing();
           scheduleNextTick();
           LOG.info("usage sync started: {} counters loaded from map {}, every {} ms", mirror.size(), MAP_NAME, intervalMs);
         })
         .mapEmpty();
+  }
+
+  /**
+   * Completes once this node holds a request allowance for every key whose limit the others had
+   * reserved when it joined (a few sync intervals), or after {@value #SETTLE_TICKS} ticks at most: the
+   * node is not ready before, or its first clients would get 429s while the cluster still has room.
+   */
+  Future<Void> settled() {
+    return settled.future();
+  }
+
+  static final int SETTLE_TICKS = 10;
+
+  private void settleIfServing() {
+    if (!settled.future().isComplete()
+        && (ticks >= SETTLE_TICKS || !limiter.waitingForAllowance(System.currentTimeMillis()))) {
+      if (ticks >= SETTLE_TICKS) {
+        LOG.info("usage sync: still waiting for a request allowance after {} syncs, ready anyway", ticks);
+      }
+      settled.tryComplete();
+    }
   }
 
   void stop() {
@@ -95,6 +135,8 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
         refreshMembers();
         limiter.rebalance(this, System.currentTimeMillis());
         publish();
+        ticks++;
+        settleIfServing();
       } catch (RuntimeException e) {
         LOG.warn("usage sync tick failed: {}", e.toString());
       }
@@ -103,7 +145,7 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
   }
 
   private void publish() {
-    IMap<String, Long> usage = map;
+    IMap<String, Object> usage = map;
     if (usage == null || !hazelcast.getLifecycleService().isRunning()) {
       return;
     }
@@ -132,6 +174,7 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
     for (Member member : hazelcast.getCluster().getMembers()) {
       ids.add(member.getUuid().toString());
     }
+    seenMembers.addAll(ids);
     ids.sort(null);
     members = List.copyOf(ids);
     int index = ids.indexOf(self());
@@ -202,17 +245,60 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
     return flagged;
   }
 
-  private void apply(String key, Long value) {
-    int at = key.lastIndexOf('@');
-    if (at <= 0 || value == null) {
+  /**
+   * @param writer the member whose write fired the event; null when loading the map, which says none
+   */
+  private void apply(Object rawKey, Object value, Member writer) {
+    if (!(rawKey instanceof String key)) {
       return;
     }
-    mirror.computeIfAbsent(key.substring(0, at), id -> new ConcurrentHashMap<>()).put(key.substring(at + 1), value);
-  }
-
-  private void forget(String key) {
     int at = key.lastIndexOf('@');
     if (at <= 0) {
+      return;
+    }
+    String counterId = key.substring(0, at);
+    String member = key.substring(at + 1);
+    String problem = null;
+    PeerUsageEntries.Checked checked = null;
+    if (!seenMembers.contains(member) && !isMember(member)) {
+      problem = "not written under a member of the cluster";
+    } else if (writer != null && !writer.getUuid().toString().equals(member)) {
+      problem = "written by another member than the one it names";
+    } else {
+      checked = PeerUsageEntries.check(counterId, value, keyNamed, System.currentTimeMillis());
+      problem = checked.problem();
+    }
+    if (problem != null) {
+      LOG.debug("ignoring usage entry {}: {}", key.length() > 200 ? key.substring(0, 200) + "..." : key, problem);
+      return;
+    }
+    mirror.computeIfAbsent(counterId, id -> new ConcurrentHashMap<>()).put(member, checked.value());
+  }
+
+  /** Whether the id is a member now: one that joined since the last tick is already counted. */
+  private boolean isMember(String id) {
+    UUID uuid;
+    try {
+      uuid = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    for (Member member : hazelcast.getCluster().getMembers()) {
+      if (member.getUuid().equals(uuid)) {
+        seenMembers.add(id);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** @param remover who removed it, null for an expiry: one member cannot drop another's counts */
+  private void forget(Object rawKey, Member remover) {
+    if (!(rawKey instanceof String key)) {
+      return;
+    }
+    int at = key.lastIndexOf('@');
+    if (at <= 0 || (remover != null && !remover.getUuid().toString().equals(key.substring(at + 1)))) {
       return;
     }
     String counterId = key.substring(0, at);
@@ -227,34 +313,34 @@ final class ClusterUsageSync implements UsageLimiter.ClusterView {
 
   /** Runs on Hazelcast event threads; the mirror is concurrent. */
   private final class Listener
-      implements EntryAddedListener<String, Long>,
-          EntryUpdatedListener<String, Long>,
-          EntryMergedListener<String, Long>,
-          EntryRemovedListener<String, Long>,
-          EntryExpiredListener<String, Long> {
+      implements EntryAddedListener<Object, Object>,
+          EntryUpdatedListener<Object, Object>,
+          EntryMergedListener<Object, Object>,
+          EntryRemovedListener<Object, Object>,
+          EntryExpiredListener<Object, Object> {
     @Override
-    public void entryAdded(EntryEvent<String, Long> event) {
-      apply(event.getKey(), event.getValue());
+    public void entryAdded(EntryEvent<Object, Object> event) {
+      apply(event.getKey(), event.getValue(), event.getMember());
     }
 
     @Override
-    public void entryUpdated(EntryEvent<String, Long> event) {
-      apply(event.getKey(), event.getValue());
+    public void entryUpdated(EntryEvent<Object, Object> event) {
+      apply(event.getKey(), event.getValue(), event.getMember());
     }
 
     @Override
-    public void entryMerged(EntryEvent<String, Long> event) {
-      apply(event.getKey(), event.getValue());
+    public void entryMerged(EntryEvent<Object, Object> event) {
+      apply(event.getKey(), event.getValue(), event.getMember());
     }
 
     @Override
-    public void entryRemoved(EntryEvent<String, Long> event) {
-      forget(event.getKey());
+    public void entryRemoved(EntryEvent<Object, Object> event) {
+      forget(event.getKey(), event.getMember());
     }
 
     @Override
-    public void entryExpired(EntryEvent<String, Long> event) {
-      forget(event.getKey());
+    public void entryExpired(EntryEvent<Object, Object> event) {
+      forget(event.getKey(), null);
     }
   }
 

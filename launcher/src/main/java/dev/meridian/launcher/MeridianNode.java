@@ -8,6 +8,7 @@ import dev.meridian.core.catalog.CatalogLoader;
 import dev.meridian.core.catalog.CleartextUpstream;
 import dev.meridian.core.health.HealthPolicy;
 import dev.meridian.core.health.HealthState;
+import dev.meridian.core.health.PeerHealthRecords;
 import dev.meridian.health.HazelcastHealthStore;
 import dev.meridian.health.HazelcastRegionMembership;
 import dev.meridian.health.HealthOptions;
@@ -53,7 +54,7 @@ public final class MeridianNode {
 
   private final MeridianConfig config;
   private final Vertx vertx;
-  private final HealthState healthState = new HealthState();
+  private final HealthState healthState;
   private final AtomicBoolean ready = new AtomicBoolean();
   private final List<RouterVerticle> routers = new CopyOnWriteArrayList<>();
   private final dev.meridian.core.translate.responses.ResponseItemStore responseItems =
@@ -84,6 +85,8 @@ public final class MeridianNode {
       MeridianConfig config, Vertx vertx, HazelcastClusterManager clusterManager, PrometheusMeterRegistry registry) {
     this.config = config;
     this.vertx = vertx;
+    // One probe round of this node's own evidence outranks what peers write for the same key.
+    this.healthState = new HealthState(config.probeIntervalMs() + PeerHealthRecords.MAX_CLOCK_SKEW_MS);
     this.clusterManager = clusterManager;
     this.registry = registry;
   }
@@ -93,13 +96,14 @@ public final class MeridianNode {
     boolean clustered = config.clustered() && config.command() != MeridianConfig.Command.SIMULATOR;
     HazelcastClusterManager clusterManager =
         clustered
-            ? new HazelcastClusterManager(
-                ClusterConfigFactory.load(config.clusterConfigPath(), config.region(), env))
+            ? ClusterConfigFactory.clusterManager(config.clusterConfigPath(), config.region(), env)
             : null;
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Before any meter exists: a client's made-up HTTP method must not become a label value.
+    registry.config().meterFilter(new BoundedHttpLabels());
     io.vertx.core.transport.Transport transport;
     try {
-      transport = transport(config.transport());
+      transport = NodeOptions.transport(config.transport());
     } catch (IllegalStateException e) {
       return Future.failedFuture(e);
     }
@@ -111,36 +115,6 @@ public final class MeridianNode {
                   .map(node)
                   .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
             });
-  }
-
-  /**
-   * Epoll when it loads: on the router's hot path NIO's selector and its per-read garbage cost
-   * measurably more CPU per request (docs/performance.md). NIO stays the fallback, so the jar still
-   * runs on a non-Linux laptop.
-   *
-   * @throws IllegalStateException when epoll was required and cannot load, with Netty's reason
-   */
-  static io.vertx.core.transport.Transport transport(MeridianConfig.Transport wanted) {
-    io.vertx.core.transport.Transport epoll = io.vertx.core.transport.Transport.EPOLL;
-    switch (wanted) {
-      case NIO -> {
-        return io.vertx.core.transport.Transport.NIO;
-      }
-      case EPOLL -> {
-        if (!epoll.available()) {
-          throw new IllegalStateException("--transport epoll: the epoll transport cannot load here ("
-              + epoll.unavailabilityCause() + "); use --transport auto or nio");
-        }
-        return epoll;
-      }
-      default -> {
-        if (epoll.available()) {
-          return epoll;
-        }
-        LOG.info("epoll transport unavailable ({}); using Java NIO", String.valueOf(epoll.unavailabilityCause()));
-        return io.vertx.core.transport.Transport.NIO;
-      }
-    }
   }
 
   private static Future<Vertx> createVertx(
@@ -303,14 +277,16 @@ public final class MeridianNode {
         .onSuccess(routerId -> watchKeys())
         .onSuccess(
             routerId -> {
-              // Warm the JIT while the first probe round runs; ready once both are done.
+              // Warm the JIT while the first probe round runs; ready once both are done and the usage
+              // sync holds this node's part of every key's limit.
               Future<JitWarmup.Result> warmed =
                   config.warmupRequests() > 0
                       ? JitWarmup.run(vertx, routed, policy, config.warmupRequests())
                           .onSuccess(result -> warmup = result)
                           .onFailure(error -> LOG.warn("JIT warm-up failed, serving cold: {}", error.getMessage()))
                       : Future.succeededFuture();
-              Future.join(healthVerticle.firstRoundComplete(), warmed)
+              Future<Void> usageSettled = usageSync != null ? usageSync.settled() : Future.succeededFuture();
+              Future.join(healthVerticle.firstRoundComplete(), warmed, usageSettled)
                   .onComplete(
                       both -> {
                         ready.set(true);
@@ -333,7 +309,8 @@ public final class MeridianNode {
       return Future.succeededFuture();
     }
     usageSync =
-        new ClusterUsageSync(vertx, clusterManager.getHazelcastInstance(), access.limiter(), config.usageSyncMs());
+        new ClusterUsageSync(vertx, clusterManager.getHazelcastInstance(), access.limiter(),
+            name -> access.keys().named(name), config.usageSyncMs());
     return usageSync.start();
   }
 
@@ -445,6 +422,12 @@ public final class MeridianNode {
    * complete on one of its own, by then terminated, event loops and never return.
    */
   public Future<Void> close() {
-    return vertx.close();
+    HazelcastInstance member = clusterManager == null ? null : clusterManager.getHazelcastInstance();
+    // A member started by the join check is ours to stop: Vert.x only stops members it started.
+    return vertx.close().andThen(closed -> {
+      if (member != null && member.getLifecycleService().isRunning()) {
+        member.getLifecycleService().shutdown();
+      }
+    });
   }
 }

@@ -62,6 +62,8 @@ class CatalogReloadTest {
     NodeTestSupport.Reply reply = NodeTestSupport.chat(client, node.routerPort(), "house-chat");
     assertThat(reply.status()).isEqualTo(200);
     assertThat(reply.header("x-meridian-model")).isEqualTo("house-chat");
+    // Issue 22, finding 2: the reloaded model's endpoints get their health gauges too (within a second).
+    awaitCondition(Duration.ofSeconds(10), () -> metric(client, "meridian_endpoint_healthy{endpoint_region=\"us-east\",model=\"house-chat\""));
   }
 
   private String version(HttpClient client) {

@@ -60,12 +60,12 @@ class ClusterBreakerSharingTest {
     awaitCondition(Duration.ofSeconds(30), () -> nodeA.isReady() && nodeB.isReady());
     // Pin the preference so both routers pick glm-5@us-east first and eu-west second: below any real
     // probe (ap-southeast measures ~13 ms from us-east at this latency scale).
-    plant(nodeA, "us-east", 0.5);
-    plant(nodeA, "eu-west", 1.0);
-    awaitCondition(Duration.ofSeconds(10), () -> {
-      EndpointHealth seen = nodeB.healthState().current().get("us-east", "glm-5", "eu-west");
-      return seen != null && seen.ewmaTtftMs() == 1.0;
-    });
+    // Planted on each node as its own evidence: a peer's record never outranks a node's own probe.
+    for (MeridianNode node : new MeridianNode[] {nodeA, nodeB}) {
+      plant(node, "us-east", 0.5);
+      plant(node, "eu-west", 1.0);
+    }
+    assertThat(nodeB.healthState().current().get("us-east", "glm-5", "eu-west").ewmaTtftMs()).isEqualTo(1.0);
 
     AtomicLong openedAtNanos = new AtomicLong();
     nodeA.resilience().addListener((endpoint, state) -> {
@@ -107,7 +107,7 @@ class ClusterBreakerSharingTest {
     HealthKey key = new HealthKey("us-east", "glm-5", endpointRegion);
     EndpointHealth record = EndpointHealth.unobserved(key)
         .record(ProbeResult.success(key, System.currentTimeMillis() + 60_000, ttftMs, 50), HealthPolicy.DEFAULT);
-    node.healthStore().publish(record).await(10, TimeUnit.SECONDS);
+    node.healthState().putLocal(record, System.currentTimeMillis());
   }
 
   private static List<String> concat(List<String> a, List<String> b) {

@@ -88,6 +88,8 @@ final class NodeTestSupport {
   static Map<String, String> clusterEnv(String clusterName) {
     Map<String, String> env = new HashMap<>();
     env.put("MERIDIAN_CLUSTER_NAME", clusterName);
+    // Clustered nodes in tests check each other's join token, as on Kubernetes (ClusterJoinCheck).
+    env.put(ClusterJoinCheck.TOKEN_ENV, "test-join-token-" + clusterName);
     return env;
   }
 

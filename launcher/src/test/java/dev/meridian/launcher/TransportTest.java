@@ -44,7 +44,7 @@ class TransportTest {
   @Test
   void autoPicksEpollOnLinuxAndTheRouterServesOnIt() throws Exception {
     assumeTrue(io.vertx.core.transport.Transport.EPOLL.available(), "epoll does not load on this machine");
-    assertThat(MeridianNode.transport(MeridianConfig.Transport.AUTO)).isSameAs(io.vertx.core.transport.Transport.EPOLL);
+    assertThat(NodeOptions.transport(MeridianConfig.Transport.AUTO)).isSameAs(io.vertx.core.transport.Transport.EPOLL);
     node = NodeTestSupport.startEmbedded(dir, Set.of("qwen3-8b"));
     assertThat(node.vertx().isNativeTransportEnabled()).isTrue();
     clientVertx = Vertx.vertx();
@@ -54,7 +54,7 @@ class TransportTest {
 
   @Test
   void nioWhenAsked() throws Exception {
-    assertThat(MeridianNode.transport(MeridianConfig.Transport.NIO)).isSameAs(io.vertx.core.transport.Transport.NIO);
+    assertThat(NodeOptions.transport(MeridianConfig.Transport.NIO)).isSameAs(io.vertx.core.transport.Transport.NIO);
     node = NodeTestSupport.startEmbedded(dir, Set.of("qwen3-8b"), "--transport", "nio");
     assertThat(node.vertx().isNativeTransportEnabled()).isFalse();
     clientVertx = Vertx.vertx();

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,8 @@ public final class ResilienceState {
   private final AtomicReference<EndpointBlocklist> blocklist = new AtomicReference<>(EndpointBlocklist.EMPTY);
   private final Map<String, EndpointBreaker> breakers = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<BreakerListener> listeners = new CopyOnWriteArrayList<>();
+  /** Peers' blocks count only for endpoints of the catalog in force (set by the router). */
+  private volatile Predicate<String> knownEndpoint = id -> true;
   private MessageConsumer<Object> consumer;
   private long pruneTimer = -1;
 
@@ -59,6 +62,11 @@ public final class ResilienceState {
 
   public ResilienceState(Vertx vertx, String region, ResilienceOptions options) {
     this(vertx, region, options, System::currentTimeMillis);
+  }
+
+  /** Peers' block events for endpoints this predicate refuses are dropped: they could only pile up. */
+  public void acceptPeerBlocksFor(Predicate<String> known) {
+    knownEndpoint = known;
   }
 
   /** Subscribes to other nodes' block events; completes once the subscription is registered. */
@@ -185,6 +193,10 @@ public final class ResilienceState {
       return;
     }
     String endpointId = event.endpointId();
+    if (event.action() == BlockEvent.Action.BLOCK && !knownEndpoint.test(endpointId)) {
+      LOG.debug("ignored a peer's block of an endpoint the catalog does not have");
+      return;
+    }
     if (event.action() == BlockEvent.Action.BLOCK) {
       long until = EndpointBlocklist.capped(wallClockMs.getAsLong(), event.untilMs(), options.getMaxBlockMs());
       block(endpointId, until, event.reason(), false);

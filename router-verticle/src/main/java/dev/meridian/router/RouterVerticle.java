@@ -143,6 +143,8 @@ public final class RouterVerticle extends VerticleBase {
     if (rules == null) {
       rules = new RoutingRules(catalog, healthPolicy);
     }
+    RoutingRules live = rules;
+    resilience.acceptPeerBlocksFor(endpointId -> live.catalog().hasEndpoint(endpointId));
     // Built from the catalog in force, again after each reload: a provider added later is redacted too.
     RuntimeRedactor redactor = new RuntimeRedactor(rules, apiKeys);
     ResilienceOptions resilienceOptions = resilience.options();

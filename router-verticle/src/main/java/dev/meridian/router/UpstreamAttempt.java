@@ -6,6 +6,7 @@ import dev.meridian.core.failover.AttemptOutcome;
 import dev.meridian.core.failover.FailoverMachine;
 import dev.meridian.core.openai.ChatRequest;
 import dev.meridian.core.openai.OpenAiError;
+import dev.meridian.core.openai.Redaction;
 import dev.meridian.core.openai.Usage;
 import dev.meridian.core.routing.FailoverPolicy;
 import dev.meridian.router.surface.Surface;
@@ -278,10 +279,13 @@ final class UpstreamAttempt {
                 return;
               }
               Usage used = usageOf(body.result());
+              // A 2xx can carry a provider's error (or an SSE answer to a non-streamed request): parsed
+              // by its format and redacted before any surface renders it.
+              Buffer relayed = Redaction.body(exchange.redactor, body.result(), contentType);
               response.setStatusCode(200);
               response.putHeader(HttpHeaders.CONTENT_TYPE, answer.contentType(contentType));
               exchange.putCostHeaders(response.headers(), used, endpoint);
-              response.end(answer.body(body.result()));
+              response.end(answer.body(relayed));
               exchange.completed(this, used, 200, "ok");
             });
   }
@@ -300,7 +304,9 @@ final class UpstreamAttempt {
               if (!exchange.isWinner(this)) {
                 return;
               }
-              String text = body.succeeded() ? exchange.redactor.redact(body.result().toString()) : "";
+              String text = body.succeeded()
+                  ? Redaction.body(exchange.redactor, body.result(), upstream.getHeader(HttpHeaders.CONTENT_TYPE)).toString()
+                  : "";
               Buffer relayed = answer.clientError(status, text);
               if (relayed.length() == 0) {
                 OpenAiError error = OpenAiError.invalidRequest(

@@ -134,4 +134,21 @@ class BlockBoundsTest extends RouterTestBase {
     assertThat(limited.status()).isEqualTo(429);
     assertThat(Long.parseLong(limited.header("retry-after"))).isBetween(1L, (MAX_BLOCK_MS + 999) / 1000);
   }
+
+  /** Issue 22, finding 4: a peer's blocks of endpoints the catalog does not have only pile up; dropped. */
+  @Test
+  void aPeersBlockOfAnEndpointNotInTheCatalogIsDropped() throws Exception {
+    long future = System.currentTimeMillis() + 60_000;
+    for (int i = 0; i < 50; i++) {
+      vertx.eventBus().publish(ADDRESS, forged("made-up-" + i + "@us-east", future, "RATE_LIMITED"));
+    }
+    vertx.eventBus().publish(ADDRESS, forged("glm-5@nowhere", future, "RATE_LIMITED"));
+    // Delivered in order after the others: once it is applied, they have all been handled.
+    vertx.eventBus().publish(ADDRESS, forged("glm-5@eu-west", future, "RATE_LIMITED"));
+    awaitCondition(Duration.ofSeconds(5), () -> blockOf("glm-5@eu-west") != null);
+    assertThat(router.resilience().blocklist().entries()).containsOnlyKeys("glm-5@eu-west");
+    vertx.eventBus().publish(ADDRESS, new JsonObject().put("action", "lift").put("endpoint", "glm-5@eu-west")
+        .put("region", REGION).put("origin", "peer"));
+    awaitCondition(Duration.ofSeconds(5), () -> blockOf("glm-5@eu-west") == null);
+  }
 }

@@ -261,6 +261,12 @@ public final class Catalog {
     return null;
   }
 
+  /** Whether {@code endpointId} ({@code model@region}, {@link Endpoint#id()}) names an endpoint of this catalog. */
+  public boolean hasEndpoint(String endpointId) {
+    int at = endpointId.lastIndexOf('@');
+    return at > 0 && endpoint(endpointId.substring(0, at), endpointId.substring(at + 1)) != null;
+  }
+
   public List<Endpoint> endpoints() {
     return endpoints;
   }

@@ -195,6 +195,16 @@ public final class EndpointHealth {
     return recentTtftsMs.length;
   }
 
+  /** True when every recent TTFT sample is a number in [0, max]; for checking peers' records. */
+  boolean samplesWithin(double maxMs) {
+    for (double sample : recentTtftsMs) {
+      if (!(sample >= 0 && sample <= maxMs)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public long lastObservedAtMs() {
     return lastObservedAtMs;
   }

@@ -25,11 +25,15 @@ import java.util.Set;
  */
 public final class ClientKeys {
   private final Map<String, ClientKey> byHash;
+  private final Map<String, ClientKey> byName = new HashMap<>();
   private final Map<String, String> adminNamesByHash;
 
   private ClientKeys(Map<String, ClientKey> byHash, Map<String, String> adminNamesByHash) {
     this.byHash = Map.copyOf(byHash);
     this.adminNamesByHash = Map.copyOf(adminNamesByHash);
+    for (ClientKey key : this.byHash.values()) {
+      byName.put(key.name(), key);
+    }
   }
 
   public static ClientKeys of(Collection<ClientKey> keys) {
@@ -54,6 +58,11 @@ public final class ClientKeys {
       return null;
     }
     return adminNamesByHash.get(KeyHash.sha256Hex(presentedKey));
+  }
+
+  /** The configured key of that name (names are unique in a keys file), or null. */
+  public ClientKey named(String name) {
+    return byName.get(name);
   }
 
   public boolean hasAdminKeys() {

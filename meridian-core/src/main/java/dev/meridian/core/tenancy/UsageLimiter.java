@@ -18,7 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * requests. At a rebalance the unreserved rest goes to the nodes that refused requests, and while any
  * did, the others hand back half of their unused allowance. Allowances never add up to more than the
  * limit as long as every node sees the others' state of the previous round (one sync interval of
- * propagation), so the cluster does not overshoot; a node the others hear from late can overshoot by at
+ * propagation), so the cluster does not overshoot; a node that joins mid-minute and finds the limit
+ * reserved counts as hungry at once, so it holds a part within a few sync intervals; a node the others hear from late can overshoot by at
  * most its own growth during the delay (docs/security.md). Tokens and dollars
  * are known only once a response ends, so they are checked against the last known cluster total and can
  * overshoot by what is in flight plus one interval of the other nodes' use. Windows are calendar
@@ -170,6 +171,20 @@ public final class UsageLimiter {
     }
   }
 
+  /**
+   * Whether some key has no request allowance here because the other nodes reserve its whole limit
+   * (this node joined mid-minute) and waits for them to hand part of it back: a node that serves now
+   * refuses that key's requests.
+   */
+  public boolean waitingForAllowance(long nowMs) {
+    for (KeyUsage keyUsage : usage.values()) {
+      if (keyUsage.starved(nowMs)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private KeyUsage usage(ClientKey key) {
     KeyUsage found = usage.get(key.name());
     return found != null ? found : usage.computeIfAbsent(key.name(), name -> new KeyUsage(key));
@@ -228,6 +243,11 @@ public final class UsageLimiter {
     boolean allowanceChanged;
     /** Refused a request for want of allowance since the last rebalance. */
     boolean refusedThisRound;
+    /**
+     * Cut to no headroom because the others reserve the whole limit (this node joined mid-minute, or
+     * the membership changed): hungry until an allowance comes back, without refusing a request first.
+     */
+    boolean starved;
     /** Whether the last published round was hungry: what the other nodes act on. */
     boolean hungryPublished;
     boolean hungerChanged;
@@ -351,6 +371,10 @@ public final class UsageLimiter {
           key.budgetDollars(), key.budgetPeriod().id(), (localSpentMicros + othersSpentMicros) / MICROS_PER_DOLLAR);
     }
 
+    synchronized boolean starved(long nowMs) {
+      return starved && Math.floorDiv(nowMs, MINUTE_MS) == minute;
+    }
+
     synchronized long spentMicros(ClientKey key, long nowMs) {
       roll(key, nowMs);
       return localSpentMicros + othersSpentMicros;
@@ -396,10 +420,12 @@ public final class UsageLimiter {
           requestAllowance = allowance;
           allowanceChanged = true;
         }
+        starved = starved && requestAllowance <= localRequests;
       }
       // What this round showed is what the others will act on next round.
-      if (refusedThisRound != hungryPublished) {
-        hungryPublished = refusedThisRound;
+      boolean hungry = refusedThisRound || starved;
+      if (hungry != hungryPublished) {
+        hungryPublished = hungry;
         hungerChanged = true;
       }
       refusedThisRound = false;
@@ -416,8 +442,12 @@ public final class UsageLimiter {
       long reservedByOthers = view.othersReserved(allowanceId(name, minute), rpm);
       long unreserved = rpm - requestAllowance - reservedByOthers;
       if (unreserved < 0) {
-        // More reserved than the limit: this node joined mid-minute, or the membership changed.
-        return Math.max(localRequests, requestAllowance + unreserved);
+        // More reserved than the limit: this node joined mid-minute, or the membership changed. With no
+        // headroom left it asks for a part at once, as a node that refused would: otherwise the others,
+        // hearing its empty allowance, keep the limit and its first client gets a 429.
+        long cut = Math.max(localRequests, requestAllowance + unreserved);
+        starved = starved || cut <= localRequests;
+        return cut;
       }
       java.util.BitSet hungry = view.othersFlagged(hungerId(name, minute));
       if (hungryPublished) {
@@ -448,6 +478,7 @@ public final class UsageLimiter {
         requestAllowance = share(key.requestsPerMinute(), nodes, selfIndex);
         allowanceChanged = key.requestsPerMinute() > 0;
         refusedThisRound = false;
+        starved = false;
         hungerChanged = hungryPublished;
         hungryPublished = false;
       }

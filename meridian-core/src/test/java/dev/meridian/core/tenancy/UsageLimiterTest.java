@@ -261,6 +261,41 @@ class UsageLimiterTest {
     assertThat(admitted).isEqualTo(90);
   }
 
+  /**
+   * A node that joins mid-minute finds the whole limit reserved by the nodes already there, so it
+   * starts with no allowance. It must ask for its part at once, not wait for a client's request to be
+   * refused first: here the old node heard the newcomer's empty allowance before its own next round,
+   * after which neither saw a reason to move and every request to the newcomer was refused until the
+   * minute ended (the ForgedUsageTest failure on CI: 429 on the router that had just joined).
+   */
+  @Test
+  void aNodeThatJoinsMidMinuteGetsItsShareWithinTwoSyncsWithoutARefusal() {
+    ClientKey key = key(600, 0, 0);
+    FakeCluster cluster = new FakeCluster(1, key);
+    long now = MINUTE_START + 5_000;
+    for (int tick = 0; tick < 3; tick++, now += 200) {
+      cluster.sync(now);
+    }
+    cluster.nodes.add(new UsageLimiter(List.of(key)));
+    // The newcomer loads the map and publishes before the old node's next round.
+    cluster.rebalance(1, now);
+    cluster.publish(1, now);
+    cluster.rebalance(0, now);
+    cluster.publish(0, now);
+    for (int tick = 0; tick < 2; tick++) {
+      now += 200;
+      cluster.sync(now);
+    }
+    assertThat(cluster.nodes.get(1).admit(key, 0, now).allowed()).as("the newcomer's first request").isTrue();
+    for (int tick = 0; tick < 5; tick++, now += 200) {
+      cluster.sync(now);
+      long here = cluster.nodes.get(1).status(now).get(0).allowanceHere();
+      assertThat(here).as("tick %d: the newcomer keeps a part", tick).isGreaterThan(1);
+      assertThat(cluster.nodes.get(0).status(now).get(0).allowanceHere() + here)
+          .as("tick %d: the allowances add up to the limit at most", tick).isLessThanOrEqualTo(600);
+    }
+  }
+
   @Test
   void budgetsAddUpAcrossNodes() {
     ClientKey key = key(0, 0, 1.00);

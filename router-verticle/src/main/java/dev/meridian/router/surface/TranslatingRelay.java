@@ -1,6 +1,7 @@
 package dev.meridian.router.surface;
 
 import dev.meridian.core.openai.OpenAiError;
+import dev.meridian.core.openai.Redaction;
 import dev.meridian.core.openai.SecretRedactor;
 import dev.meridian.core.openai.SseParser;
 import dev.meridian.core.openai.Usage;
@@ -79,7 +80,8 @@ public final class TranslatingRelay implements Surface.StreamRelay {
     }
     JsonObject event;
     try {
-      event = new JsonObject(text);
+      // Parsed with its strings redacted: a chunk quoting a key reaches the mapper masked.
+      event = new JsonObject(Redaction.json(redactor, text));
     } catch (DecodeException | ClassCastException e) {
       // Not JSON: no provider streams content so; it is an error message in some dialect.
       fail("The provider's stream failed: " + text);
@@ -89,7 +91,7 @@ public final class TranslatingRelay implements Surface.StreamRelay {
     String type = event.getValue("type") instanceof String t ? t : "";
     if (error != null || type.endsWith("error")) {
       Object message = error instanceof JsonObject e ? e.getValue("message") : error instanceof String s ? s : event.getValue("message");
-      fail("The provider's stream failed: " + (message == null ? text : message));
+      fail("The provider's stream failed: " + (message == null ? event.encode() : message));
       return;
     }
     if (event.getValue("usage") instanceof JsonObject reported) {

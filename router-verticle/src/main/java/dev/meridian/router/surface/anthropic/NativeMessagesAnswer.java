@@ -1,6 +1,7 @@
 package dev.meridian.router.surface.anthropic;
 
 import dev.meridian.core.openai.OpenAiError;
+import dev.meridian.core.openai.Redaction;
 import dev.meridian.core.openai.SecretRedactor;
 import dev.meridian.core.openai.SseParser;
 import dev.meridian.core.openai.Usage;
@@ -136,6 +137,8 @@ final class NativeMessagesAnswer implements Surface.Answer {
       }
       JsonObject event;
       try {
+        // Every string of the event redacted (the same text when none held key material).
+        data = Redaction.json(redactor, data);
         event = new JsonObject(data);
       } catch (DecodeException e) {
         fail("The provider's stream failed: " + data);

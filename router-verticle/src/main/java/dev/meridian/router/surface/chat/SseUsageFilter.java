@@ -1,6 +1,7 @@
 package dev.meridian.router.surface.chat;
 
 import dev.meridian.core.openai.OpenAiError;
+import dev.meridian.core.openai.Redaction;
 import dev.meridian.core.openai.SecretRedactor;
 import dev.meridian.core.openai.Usage;
 import dev.meridian.core.stream.ChatStreamEvent;
@@ -17,7 +18,8 @@ import io.vertx.core.buffer.Buffer;
  *
  * <p>What the client gets: every event byte for byte, except (1) a usage-only event (usage, no choices)
  * when it did not set {@code stream_options.include_usage: true}, which is dropped, and (2) an error
- * event, or any event the redactor suspects of holding a provider key, which goes out redacted. Usage
+ * event holding key material (an error event or any other, in any shape), which goes out redacted
+ * field by field ({@link Redaction#sseEvent}: JSON data parsed, never byte-matched). Usage
  * riding on a content chunk is forwarded as it is even to a client that did not ask: the chunk's
  * content is the client's, the OpenAI SDKs read an unexpected {@code usage} on a chunk without harm, and
  * stripping it would mean re-encoding the provider's JSON.
@@ -145,14 +147,9 @@ final class SseUsageFilter {
     if (event.kind() == ChatStreamEvent.Kind.USAGE_ONLY && !clientWantsUsage) {
       return DROP; // it exists because Meridian asked for it; the client did not
     }
-    String text = frame.text();
-    // redact() changes nothing that mayContainSecret() does not flag; error events skip the check.
     sawError |= event.kind() == ChatStreamEvent.Kind.ERROR;
-    if (event.kind() == ChatStreamEvent.Kind.ERROR || redactor.mayContainSecret(text)) {
-      String redacted = redactor.redact(text);
-      return redacted.equals(text) ? null : redacted;
-    }
-    return null;
+    // Every event, error or not and in whatever shape: its JSON data parsed, its other lines as text.
+    return Redaction.sseEvent(redactor, frame);
   }
 
   private static String oversizedEventError() {

@@ -89,6 +89,17 @@ class NativeMessagesAnswerTest {
   }
 
   @Test
+  void aKeyInsideAnOrdinaryEventIsRedactedEvenWhenJsonEscaped() {
+    Surface.StreamRelay relay = answer().stream();
+    String escaped = KEY.replace("s", "\\u0073");
+    Buffer out = relay.accept(Buffer.buffer("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+        + "\"delta\":{\"type\":\"text_delta\",\"text\":\"key " + escaped + "\"}}\n\n"));
+    String relayed = out.toString();
+    assertThat(relayed).doesNotContain(KEY).doesNotContain(escaped).contains(SecretRedactor.MASK);
+    assertThat(relay.upstreamFailed()).isFalse();
+  }
+
+  @Test
   void aJsonAnswerSaysTheClientsModelAndItsUsageIsRead() {
     NativeMessagesAnswer answer = answer();
     Buffer body = Buffer.buffer("{\"id\":\"msg_p2\",\"type\":\"message\",\"model\":\"deepseek-chat\",\"content\":[],"

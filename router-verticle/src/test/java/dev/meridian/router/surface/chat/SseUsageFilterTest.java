@@ -37,17 +37,36 @@ class SseUsageFilterTest {
       return fixture.render(style, end);
     }
 
-    /** What the client is owed: every event, the usage-only one only when asked, errors redacted. */
+    /**
+     * What the client is owed: every event, the usage-only one only when asked, errors redacted. An
+     * error's JSON is redacted in its decoded strings and goes out compact (re-encoded, as any event
+     * that held key material); a plain-text one is redacted as text.
+     */
     String expected() {
       StringBuilder text = new StringBuilder();
       for (Event event : fixture.events()) {
         if (event.usageOnly() && !includeUsage) {
           continue;
         }
-        String rendered = event.render(style, end);
-        text.append(event.error() ? REDACTOR.redact(rendered) : rendered);
+        if (event.error() && event.json() != null) {
+          JsonObject masked = new JsonObject();
+          event.json().forEach(e -> masked.put(e.getKey(), masked(e.getValue())));
+          text.append(new Event(event.preamble(), masked, null, false, true).render(JsonStyle.COMPACT, end));
+        } else {
+          String rendered = event.render(style, end);
+          text.append(event.error() ? REDACTOR.redact(rendered) : rendered);
+        }
       }
       return text.toString();
+    }
+
+    private static Object masked(Object value) {
+      if (value instanceof JsonObject object) {
+        JsonObject copy = new JsonObject();
+        object.forEach(e -> copy.put(e.getKey(), masked(e.getValue())));
+        return copy;
+      }
+      return value instanceof String string ? REDACTOR.redact(string) : value;
     }
 
     Usage usage() {
