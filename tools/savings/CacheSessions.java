@@ -55,7 +55,8 @@ public class CacheSessions {
     for (int a = 0; a < apps; a++) {
       systems[a] = systemPrompt(a, Integer.parseInt(o.get("--system-tokens")));
     }
-    Catalog catalog = CatalogLoader.loadDefault();
+    String catalogFile = o.getOrDefault("--catalog-file", "");
+    Catalog catalog = catalogFile.isBlank() ? CatalogLoader.loadDefault() : CatalogLoader.load(Path.of(catalogFile));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     ExecutorService pool = Executors.newFixedThreadPool(Integer.parseInt(o.get("--concurrency")));
     List<Future<List<Turn>>> runs = new ArrayList<>();
@@ -126,8 +127,8 @@ public class CacheSessions {
 
   static void report(List<Turn> all, int sessions, int turns, int apps, Map<String, String> o) throws Exception {
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "Prompt-cache affinity: %d sessions x %d turns, %d applications with a %s-token system prompt, model '%s'%n",
-        sessions, turns, apps, o.get("--system-tokens"), o.get("--model")));
+    out.append(String.format(Locale.ROOT, "Prompt-cache affinity, scenario '%s': %d sessions x %d turns, %d applications with a %s-token system prompt, model '%s'%n",
+        o.getOrDefault("--scenario", "default"), sessions, turns, apps, o.get("--system-tokens"), o.get("--model")));
     out.append("two routers per side, a session's turns alternating between them; each side on its own simulator\n\n");
     out.append(String.format(Locale.ROOT, "%-13s %8s %9s %12s %9s %9s %10s %11s%n", "affinity", "requests", "hit rate",
         "cached share", "TTFT p50", "TTFT p95", "dollars", "same place"));
@@ -170,8 +171,10 @@ public class CacheSessions {
     Path dir = Path.of(o.getOrDefault("--out", "tools/savings/results"));
     Files.createDirectories(dir);
     String stamp = Instant.now().toString().replace(":", "").replace("-", "").substring(0, 15) + "Z";
-    Files.writeString(dir.resolve("cache-" + stamp + ".json"), json.encodePrettily());
-    Files.writeString(dir.resolve("cache-latest.json"), json.encodePrettily());
+    String scenario = o.getOrDefault("--scenario", "default");
+    json.put("scenario", scenario);
+    Files.writeString(dir.resolve("cache-" + scenario + "-" + stamp + ".json"), json.encodePrettily());
+    Files.writeString(dir.resolve("cache-" + scenario + "-latest.json"), json.encodePrettily());
   }
 
   static long percentile(List<Long> sorted, double p) {

@@ -18,7 +18,9 @@
 # --cache measures prompt-cache affinity (tools/savings/CacheSessions.java): --sessions N (300) of
 # --apps A (6) applications, each with its own --system-tokens T (3000) system prompt, 3 turns each on
 # the budget tier, through two routers with affinity on (one simulator) and two with it off (another),
-# at latency scale 1 with the simulator's latency spread at +/-25 % (--jitter), probes every 2 s.
+# at latency scale 1 with the simulator's latency spread at +/-25 % (--jitter), probes every 2 s; twice:
+# with the default catalog, and with the budget tier's three models at one price (alternatives of equal
+# standing, so affinity has a choice).
 #
 # The mix (generated from small templates by one seeded java.util.Random, so a seed is one fixed
 # traffic sample; class counts are exact, their order shuffled):
@@ -154,30 +156,54 @@ wait_ready() { # wait_ready PID PORT
 if [[ -n "$CACHE" ]]; then
   [[ "$SESSIONS" != 20 ]] || SESSIONS=300
   [[ "$SYSTEM_TOKENS" != 4000 ]] || SYSTEM_TOKENS=3000
-  urls=()
-  for side in on off; do
-    affinity=true; [[ $side == on ]] || affinity=false
-    port="$(free_port)"; sim="$(free_port)"; port2="$(free_port)"
-    # shellcheck disable=SC2086
-    java ${JAVA_OPTS:-} -jar "$JAR" embedded --standalone --port "$port" --simulator-port "$sim" --latency-scale 1.0 \
-      --simulator-jitter "$JITTER" --probe-interval-ms 2000 --affinity "$affinity" >"$WORK/$side-1.log" 2>&1 &
-    EXTRA_PIDS+=($!); wait_ready "$!" "$port"
-    # The second router of the region: its own probes, the same simulator (the same providers).
-    # shellcheck disable=SC2086
-    java ${JAVA_OPTS:-} -jar "$JAR" router --standalone --port "$port2" --simulator-url "http://127.0.0.1:$sim" \
-      --keys-file demo --probe-interval-ms 2000 --affinity "$affinity" >"$WORK/$side-2.log" 2>&1 &
-    EXTRA_PIDS+=($!); wait_ready "$!" "$port2"
-    urls+=("http://127.0.0.1:$port,http://127.0.0.1:$port2")
-  done
-  echo "savings: ready; $SESSIONS sessions, affinity on via ${urls[0]}, off via ${urls[1]}" >&2
+  # Scenario "equal": the budget tier's three models at one price, so that within the latency
+  # tolerance they are alternatives of equal standing (in the default catalog deepseek-v4-flash is
+  # both the fastest and the cheapest, so affinity has nothing to choose between).
+  node -e '
+    const fs = require("fs");
+    const [src, dst] = process.argv.slice(1);
+    const catalog = JSON.parse(fs.readFileSync(src, "utf8"));
+    for (const model of catalog.models) {
+      if (["deepseek-v4-flash", "qwen3-32b", "hunyuan-turbos"].includes(model.id)) {
+        model.price = { inputPerMillion: 0.0625, cachedInputPerMillion: 0.00625, outputPerMillion: 0.25 };
+      }
+    }
+    fs.writeFileSync(dst, JSON.stringify(catalog));
+  ' "$ROOT/meridian-core/src/main/resources/catalog/default-catalog.json" "$WORK/equal-catalog.json"
   cd "$ROOT"
-  java -cp "$JAR" "$HERE/CacheSessions.java" --on "${urls[0]}" --off "${urls[1]}" --sessions "$SESSIONS" \
-    --apps "${APPS:-6}" --system-tokens "$SYSTEM_TOKENS" --seed "$SEED" --out "$HERE/results" &
-  DRIVER_PID=$!
-  driver_rc=0
-  wait "$DRIVER_PID" || driver_rc=$?
-  DRIVER_PID=""
-  exit "$driver_rc"
+  rc=0
+  for scenario in default equal; do
+    catalog_args=()
+    [[ $scenario == default ]] || catalog_args=(--catalog "$WORK/equal-catalog.json")
+    urls=()
+    for side in on off; do
+      affinity=true; [[ $side == on ]] || affinity=false
+      port="$(free_port)"; sim="$(free_port)"; port2="$(free_port)"
+      # shellcheck disable=SC2086
+      java ${JAVA_OPTS:-} -jar "$JAR" embedded --standalone --port "$port" --simulator-port "$sim" --latency-scale 1.0 \
+        --simulator-jitter "$JITTER" --probe-interval-ms 2000 --affinity "$affinity" "${catalog_args[@]}" \
+        >"$WORK/$scenario-$side-1.log" 2>&1 &
+      EXTRA_PIDS+=($!); wait_ready "$!" "$port"
+      # The second router of the region: its own probes, the same simulator (the same providers).
+      # shellcheck disable=SC2086
+      java ${JAVA_OPTS:-} -jar "$JAR" router --standalone --port "$port2" --simulator-url "http://127.0.0.1:$sim" \
+        --keys-file demo --probe-interval-ms 2000 --affinity "$affinity" "${catalog_args[@]}" \
+        >"$WORK/$scenario-$side-2.log" 2>&1 &
+      EXTRA_PIDS+=($!); wait_ready "$!" "$port2"
+      urls+=("http://127.0.0.1:$port,http://127.0.0.1:$port2")
+    done
+    echo "savings: scenario '$scenario' ready; $SESSIONS sessions, affinity on via ${urls[0]}, off via ${urls[1]}" >&2
+    java -cp "$JAR" "$HERE/CacheSessions.java" --on "${urls[0]}" --off "${urls[1]}" --sessions "$SESSIONS" \
+      --apps "${APPS:-6}" --system-tokens "$SYSTEM_TOKENS" --seed "$SEED" --scenario "$scenario" \
+      --catalog-file "${catalog_args[1]:-}" --out "$HERE/results" &
+    DRIVER_PID=$!
+    wait "$DRIVER_PID" || rc=$?
+    DRIVER_PID=""
+    for pid in "${EXTRA_PIDS[@]}"; do stop "$pid"; done
+    EXTRA_PIDS=()
+    echo
+  done
+  exit "$rc"
 fi
 
 PORT="$(free_port)"

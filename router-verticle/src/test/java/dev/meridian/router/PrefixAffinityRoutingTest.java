@@ -3,6 +3,9 @@ package dev.meridian.router;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.meridian.core.catalog.ApiKeys;
+import dev.meridian.core.catalog.Catalog;
+import dev.meridian.core.catalog.CatalogLoader;
+import dev.meridian.simulator.SimulatedProviders;
 import dev.meridian.core.routing.PrefixAffinity;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -24,6 +27,28 @@ import org.junit.jupiter.api.Test;
  */
 class PrefixAffinityRoutingTest extends RouterTestBase {
   static final String USER = "What should I do about my parcel?";
+
+  /**
+   * The default catalog with the three budget models at one price (input, cached input, output), so
+   * that, within the latency tolerance, they are alternatives of equal standing.
+   */
+  @Override
+  Catalog catalog(Catalog pointedAtSimulator) {
+    try (java.io.InputStream in = CatalogLoader.class.getClassLoader().getResourceAsStream(CatalogLoader.DEFAULT_RESOURCE)) {
+      JsonObject json = new JsonObject(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+      JsonObject price = new JsonObject().put("inputPerMillion", 0.0625).put("cachedInputPerMillion", 0.00625).put("outputPerMillion", 0.25);
+      for (Object model : json.getJsonArray("models")) {
+        JsonObject spec = (JsonObject) model;
+        if (Set.of("deepseek-v4-flash", "qwen3-32b", "hunyuan-turbos").contains(spec.getString("id"))) {
+          spec.put("price", price.copy());
+        }
+      }
+      Catalog equalPrices = CatalogLoader.parse(json.encode(), "test");
+      return SimulatedProviders.pointAt(equalPrices, "127.0.0.1", simulator.actualPort());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   @BeforeEach
   void budgetTierOfEqualStanding() {
@@ -87,6 +112,20 @@ class PrefixAffinityRoutingTest extends RouterTestBase {
       used.add(a.header("x-meridian-model"));
     }
     assertThat(used).as("rendezvous spreads prefixes over the alternatives").hasSizeGreaterThan(1);
+  }
+
+  @Test
+  void anAlternativeWithoutACachedPriceIsNotChosen() throws Exception {
+    // The default catalog: hunyuan-turbos bills cached input at the full input price, qwen3-32b and
+    // hunyuan-turbos are dearer than deepseek-v4-flash: none is an alternative of it.
+    RouterVerticle defaults = new RouterVerticle(SimulatedProviders.pointAt(CatalogLoader.loadDefault(), "127.0.0.1",
+        simulator.actualPort()), routerOptions(), health, POLICY, ApiKeys.of(Map.of()), () -> true, r -> { });
+    await(vertx.deployVerticle(defaults));
+    for (int variant = 0; variant < 12; variant++) {
+      Reply reply = to(defaults, chat(systemPrompt(variant), USER));
+      assertThat(reply.header("x-meridian-model")).isEqualTo("deepseek-v4-flash");
+      assertThat(reply.header(RequestPipeline.AFFINITY_HEADER)).isNull();
+    }
   }
 
   @Test

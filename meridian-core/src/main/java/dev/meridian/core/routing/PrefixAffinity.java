@@ -7,9 +7,10 @@ import java.util.List;
  * Keeps a prompt prefix on one endpoint, so the provider's prompt cache serves it: among the leading
  * candidates of a plan that are alternatives of equal standing (the same chain step, measured by this
  * router's probes, no dearer than the first, and within a latency tolerance of it), the one with the
- * highest rendezvous score for the prefix goes first. Under the cost and balanced objectives an
- * alternative must also be no dearer than the first; under latency, price does not rank, and a cache
- * hit usually saves more than the difference. Every router computes the same scores from the
+ * highest rendezvous score for the prefix goes first. An alternative must also be no dearer than the
+ * first, in output and in cached-input price, whatever the objective: a long prefix makes input most of
+ * the bill, and a prefix kept where the cache is billed at full price costs more than the hit saves
+ * (tools/savings/run.sh --cache measured 5.2 times the dollars when dearer alternatives were allowed). Every router computes the same scores from the
  * same inputs, so the routers of a region agree without sharing anything, and when an endpoint joins
  * or leaves the set only the prefixes whose top score it held move. Health, blocks and the objective
  * have already shaped the plan: affinity only reorders what they left at the front, so it never picks
@@ -69,7 +70,7 @@ public final class PrefixAffinity {
     if (!options.enabled() || prefix.characters() < options.minPrefixCharacters() || candidates.size() < 2) {
       return new Result(plan, Outcome.NONE);
     }
-    int eligible = eligibleCount(candidates, options, objective != RoutingPreferences.Objective.LATENCY);
+    int eligible = eligibleCount(candidates, options);
     if (eligible < 2) {
       return new Result(plan, Outcome.NONE);
     }
@@ -96,18 +97,20 @@ public final class PrefixAffinity {
   }
 
   /** How many leading candidates are alternatives of the first (the first included). */
-  static int eligibleCount(List<Candidate> candidates, Options options, boolean noDearer) {
+  static int eligibleCount(List<Candidate> candidates, Options options) {
     Candidate first = candidates.get(0);
     if (!first.observed() || first.group() == Candidate.NO_GROUP) {
       return 1;
     }
     double limit = first.tailTtftMs() + Math.max(first.tailTtftMs() * options.toleranceRatio(), options.toleranceMs());
     double price = first.endpoint().model().outputDollarsPerMillion();
+    double cachedPrice = first.endpoint().model().cachedInputDollarsPerMillion();
     int count = 1;
     while (count < candidates.size()) {
       Candidate next = candidates.get(count);
       if (!next.observed() || next.group() != first.group() || next.tailTtftMs() > limit
-          || (noDearer && next.endpoint().model().outputDollarsPerMillion() > price)) {
+          || next.endpoint().model().outputDollarsPerMillion() > price
+          || next.endpoint().model().cachedInputDollarsPerMillion() > cachedPrice) {
         break;
       }
       count++;

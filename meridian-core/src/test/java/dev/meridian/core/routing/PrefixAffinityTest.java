@@ -82,18 +82,18 @@ class PrefixAffinityTest {
     Candidate first = measured("a", 300);
     Candidate inside = measured("b", 360);
     Candidate outside = measured("c", 361);
-    assertThat(PrefixAffinity.eligibleCount(List.of(first, inside, outside), PrefixAffinity.Options.DEFAULT, false)).isEqualTo(2);
+    assertThat(PrefixAffinity.eligibleCount(List.of(first, inside, outside), PrefixAffinity.Options.DEFAULT)).isEqualTo(2);
     Candidate fast = measured("a", 100);
     Candidate within50 = measured("b", 150);
     Candidate beyond = measured("c", 151);
-    assertThat(PrefixAffinity.eligibleCount(List.of(fast, within50, beyond), PrefixAffinity.Options.DEFAULT, false)).isEqualTo(2);
+    assertThat(PrefixAffinity.eligibleCount(List.of(fast, within50, beyond), PrefixAffinity.Options.DEFAULT)).isEqualTo(2);
     for (int i = 0; i < 500; i++) {
       assertThat(chosen(plan(first, inside, outside), prefix(i))).isNotEqualTo("c@us-east");
     }
   }
 
   @Test
-  void neverAnUnmeasuredOtherStepOrTooSlowCandidateNorUnderCostADearerOne() {
+  void neverAnUnmeasuredDearerOtherStepOrTooSlowCandidate() {
     Candidate first = measured("a", 300);
     Candidate unmeasured = new Candidate(endpoint("u", 1.0), 300, false, 300, 0);
     Candidate dearer = new Candidate(endpoint("d", 2.0), 300, true, 300, 0);
@@ -110,11 +110,18 @@ class PrefixAffinityTest {
   }
 
   @Test
-  void underTheLatencyObjectiveADearerEqualAlternativeIsEligible() {
+  void anAlternativeWhoseCachedInputIsDearerIsNotEligibleButACheaperOneIs() {
     Candidate first = measured("a", 300);
-    Candidate dearer = new Candidate(endpoint("d", 2.0), 300, true, 300, 0);
-    assertThat(PrefixAffinity.eligibleCount(List.of(first, dearer), PrefixAffinity.Options.DEFAULT, false)).isEqualTo(2);
-    assertThat(PrefixAffinity.eligibleCount(List.of(first, dearer), PrefixAffinity.Options.DEFAULT, true)).isEqualTo(1);
+    ModelSpec noDiscount = new ModelSpec("nd", "nd", "p", "f", Tier.BUDGET, Set.of(), 128_000, 0.1, 1.0,
+        List.of("us-east"), 500, 50, null, 0.1);
+    ModelSpec discounted = new ModelSpec("dc", "dc", "p", "f", Tier.BUDGET, Set.of(), 128_000, 0.1, 1.0,
+        List.of("us-east"), 500, 50, null, 0.01);
+    Candidate cached = new Candidate(new Endpoint(discounted, PROVIDER, "us-east", "http://x/v1"), 300, true, 300, 0);
+    Candidate full = new Candidate(new Endpoint(noDiscount, PROVIDER, "us-east", "http://x/v1"), 300, true, 300, 0);
+    assertThat(PrefixAffinity.eligibleCount(List.of(cached, full), PrefixAffinity.Options.DEFAULT)).isEqualTo(1);
+    assertThat(PrefixAffinity.eligibleCount(List.of(full, cached), PrefixAffinity.Options.DEFAULT)).isEqualTo(2);
+    assertThat(PrefixAffinity.eligibleCount(List.of(first, new Candidate(endpoint("d", 2.0), 300, true, 300, 0)),
+        PrefixAffinity.Options.DEFAULT)).as("dearer output").isEqualTo(1);
   }
 
   @Test
