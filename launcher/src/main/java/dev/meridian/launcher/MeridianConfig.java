@@ -55,6 +55,7 @@ public final class MeridianConfig {
           new Setting("max-block-ms", "MERIDIAN_MAX_BLOCK_MS", "300000", "longest a provider's Retry-After or another router's block event keeps an endpoint out of routing (at least --breaker-cool-down-ms)"),
           new Setting("retry-budget-ratio", "MERIDIAN_RETRY_BUDGET_RATIO", "0.2", "retries and fallbacks allowed as a share of requests (10 s window, 20 always allowed)"),
           new Setting("hedge", "MERIDIAN_HEDGE", "false", "hedge every request by default (header x-meridian-hedge overrides)"),
+          new Setting("access-log-sample", "MERIDIAN_ACCESS_LOG_SAMPLE", "0", "structured JSON access log on stdout (logger meridian.access): the share of successful requests logged, 0 to 1; requests that fail are always logged once it is above 0"),
           new Setting("affinity", "MERIDIAN_AFFINITY", "true", "prompt-cache affinity: keep a request's prompt prefix (tools and system prompt) on one endpoint among those of equal standing, so the provider's prompt cache serves it (docs/routing.md)"),
           new Setting("affinity-min-prefix-chars", "MERIDIAN_AFFINITY_MIN_PREFIX_CHARS", "4096", "shortest prompt prefix, in characters, that affinity keeps together (providers cache from about 1,024 tokens)"),
           new Setting("affinity-tolerance", "MERIDIAN_AFFINITY_TOLERANCE", "0.2", "an endpoint is an alternative of the fastest within this share of its TTFT ..."),
@@ -257,6 +258,7 @@ public final class MeridianConfig {
   public int breakerMaxFailures() { return intValue("breaker-max-failures", 1, 10_000); }
   public double breakerFailureRate() { return fraction("breaker-failure-rate"); }
   public double retryBudgetRatio() { return fraction("retry-budget-ratio"); }
+  public double accessLogSample() { return fraction("access-log-sample"); }
   public boolean hedgeByDefault() { return Boolean.parseBoolean(values.get("hedge")); }
   public dev.meridian.core.routing.PrefixAffinity.Options affinity() {
     return new dev.meridian.core.routing.PrefixAffinity.Options(Boolean.parseBoolean(values.get("affinity")),

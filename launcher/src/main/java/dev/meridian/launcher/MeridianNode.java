@@ -244,8 +244,12 @@ public final class MeridianNode {
     RouterMetrics metrics = new RouterMetrics(registry, rules::catalog);
     resilience.addListener(metrics);
     NodeMetrics.bind(vertx, registry, rules::catalog, healthState, policy, config.region());
+    // Off (0) by default: no listener at all. On: failures always, successes at the sampling rate.
+    ExchangeListener accessLog = config.accessLogSample() > 0
+        ? new dev.meridian.router.AccessLog(config.region(), config.accessLogSample()) : record -> { };
     ExchangeListener measured = record -> {
       metrics.onExchange(record);
+      accessLog.onExchange(record);
       listener.onExchange(record);
     };
     return store

@@ -67,7 +67,8 @@ final class ExchangeDriver {
       boolean hedge,
       String requestId,
       long startedNanos,
-      long promptTokensEstimate) {}
+      long promptTokensEstimate,
+      String keyName) {}
 
   final Context ctx;
   final Request request;
@@ -300,7 +301,8 @@ final class ExchangeDriver {
         new ExchangeRecord(
             request.surface().api(), request.chat().model(), servingEndpoint(), machine.attempts(), status, request.chat().stream(),
             outcome, machine.servedByFallback(), hedge, machine.retriesDenied(), List.copyOf(failures), usage,
-            costDollars, firstByteNanos, overheadNanos, System.nanoTime() - request.startedNanos());
+            costDollars, firstByteNanos, overheadNanos, System.nanoTime() - request.startedNanos(),
+            request.requestId(), request.keyName(), request.plan().reason());
     onFinish.accept(record);
     try {
       ctx.listener().onExchange(record);

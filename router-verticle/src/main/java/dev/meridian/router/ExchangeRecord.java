@@ -19,6 +19,9 @@ import java.util.List;
  * @param costDollars usage times the serving model's catalog prices
  * @param firstByteNanos time from arrival to the first byte written to the client, -1 when none
  * @param overheadNanos time from arrival until the first upstream request was handed to the client pool
+ * @param requestId the {@code x-request-id} the client got; null for a refusal before the pipeline
+ * @param keyName the client key's name, null on an open router or before authentication
+ * @param routeReason why the route was chosen ({@code x-meridian-route-reason}); null when none was
  */
 public record ExchangeRecord(
     String api,
@@ -36,7 +39,10 @@ public record ExchangeRecord(
     double costDollars,
     long firstByteNanos,
     long overheadNanos,
-    long totalNanos) {
+    long totalNanos,
+    String requestId,
+    String keyName,
+    String routeReason) {
 
   /** One failed upstream attempt: where, and what kind of failure (see docs/metrics.md). */
   public record AttemptFailure(Endpoint endpoint, String kind) {}

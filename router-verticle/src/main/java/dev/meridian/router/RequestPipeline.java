@@ -150,7 +150,7 @@ final class RequestPipeline {
       }
       ExchangeDriver.Request exchange =
           new ExchangeDriver.Request(request, surface, surface.answer(parsed, request, requestId), plan, deadlines, hedge,
-              requestId, startedNanos, profile.estimatedPromptTokens());
+              requestId, startedNanos, profile.estimatedPromptTokens(), client == null ? null : client.name());
       new ExchangeDriver(exchangeContext, response, exchange, record -> finished(leave, client, record)).start();
     } catch (RuntimeException | Error e) {
       // Refused, or the exchange may not get to finish (and if it later does, Leave makes that a no-op).

@@ -220,12 +220,12 @@ final class SurfaceRoute implements Handler<HttpServerRequest> {
       default -> error.status() >= 500 ? "upstream_error" : "client_error";
     };
     report(new ExchangeRecord(surface.api(), modelOf(body), null, 0, error.status(), false, outcome, false, "none", 0,
-        List.of(), Usage.NONE, 0, -1, -1, 0));
+        List.of(), Usage.NONE, 0, -1, -1, 0, null, null, null));
   }
 
   private void reportGone() {
     report(new ExchangeRecord(surface.api(), null, null, 0, 499, false, "client_gone", false, "none", 0,
-        List.of(), Usage.NONE, 0, -1, -1, 0));
+        List.of(), Usage.NONE, 0, -1, -1, 0, null, null, null));
   }
 
   private void report(ExchangeRecord record) {
