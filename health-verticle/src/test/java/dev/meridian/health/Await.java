@@ -18,15 +18,22 @@ final class Await {
   static Future<Void> until(Vertx vertx, long timeoutMs, BooleanSupplier condition, Supplier<String> what) {
     Promise<Void> done = Promise.promise();
     long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-    vertx.setPeriodic(1, 20, id -> {
+    // One-shot timers, re-armed: cancelling a periodic timer from its own first run (1 ms after it is
+    // set) raced Vert.x's own bookkeeping and failed with a NullPointerException on a busy machine.
+    poll(vertx, deadline, timeoutMs, condition, what, done, 1);
+    return done.future();
+  }
+
+  private static void poll(Vertx vertx, long deadline, long timeoutMs, BooleanSupplier condition, Supplier<String> what,
+      Promise<Void> done, long delayMs) {
+    vertx.setTimer(delayMs, id -> {
       if (condition.getAsBoolean()) {
-        vertx.cancelTimer(id);
         done.tryComplete();
       } else if (System.nanoTime() > deadline) {
-        vertx.cancelTimer(id);
         done.tryFail(new TimeoutException("timed out after " + timeoutMs + " ms waiting for " + what.get()));
+      } else {
+        poll(vertx, deadline, timeoutMs, condition, what, done, 20);
       }
     });
-    return done.future();
   }
 }

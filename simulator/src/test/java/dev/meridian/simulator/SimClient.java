@@ -160,12 +160,14 @@ final class SimClient implements AutoCloseable {
     vertx.setPeriodic(
         5,
         id -> {
+          // The promise first: cancelling a periodic timer from its first run can race Vert.x's
+          // bookkeeping (seen in health-verticle's Await), and must not leave the wait hanging.
           if (condition.getAsBoolean()) {
-            vertx.cancelTimer(id);
             promise.tryComplete();
-          } else if (System.nanoTime() > deadline) {
             vertx.cancelTimer(id);
+          } else if (System.nanoTime() > deadline) {
             promise.tryFail("condition not met within " + TIMEOUT);
+            vertx.cancelTimer(id);
           }
         });
     await(promise.future());
