@@ -39,7 +39,12 @@ final class EmbeddingProbe {
   private boolean finished;
   private io.vertx.core.http.HttpClientRequest sent;
 
-  EmbeddingProbe(Vertx vertx, HttpClient client, ProbeTarget target, HealthOptions options, String apiKey) {
+  /** The probe's span, null when not traced: its traceparent goes upstream. */
+  private final io.opentelemetry.api.trace.Span span;
+
+  EmbeddingProbe(Vertx vertx, HttpClient client, ProbeTarget target, HealthOptions options, String apiKey,
+      io.opentelemetry.api.trace.Span span) {
+    this.span = span;
     this.vertx = vertx;
     this.client = client;
     this.target = target;
@@ -79,6 +84,7 @@ final class EmbeddingProbe {
               .putHeader(HttpHeaders.ACCEPT, "application/json")
               .putHeader(MeridianHeaders.ROUTER_REGION, options.getRegion())
               .putHeader(MeridianHeaders.PROBE, "true");
+      ProbeTracing.inject(span, request);
     } catch (RuntimeException e) {
       finish(ProbeOutcome.CONNECT_ERROR, Double.NaN, 0, "invalid endpoint URL");
       return promise.future();

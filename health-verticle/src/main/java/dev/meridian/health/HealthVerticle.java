@@ -39,6 +39,14 @@ public final class HealthVerticle extends VerticleBase {
   private Prober prober;
   private ProbeCoordinator coordinator;
 
+  private ProbeTracing tracing = ProbeTracing.OFF;
+
+  /** Traces probes (a root span each, sampled at the node's probe ratio); call before deployment. */
+  public HealthVerticle withTracing(ProbeTracing tracing) {
+    this.tracing = java.util.Objects.requireNonNull(tracing, "tracing");
+    return this;
+  }
+
   public HealthVerticle(
       Catalog catalog,
       HealthOptions options,
@@ -60,7 +68,7 @@ public final class HealthVerticle extends VerticleBase {
       LOG.warn("region {} is not in the catalog; probing from it anyway", region);
     }
     List<ProbeTarget> targets = ProbeTarget.all(region, catalog.endpoints());
-    prober = new Prober(vertx, options, apiKeys);
+    prober = new Prober(vertx, options, apiKeys, tracing);
     coordinator =
         new ProbeCoordinator(
             vertx,

@@ -27,6 +27,8 @@ final class ProbeExchange {
   private final HealthOptions options;
   private final String apiKey;
   private final Buffer body;
+  /** The probe's span, null when not traced: its traceparent goes upstream. */
+  private final io.opentelemetry.api.trace.Span span;
   private final Promise<ProbeResult> promise = Promise.promise();
   private final StreamStats stats = new StreamStats();
 
@@ -43,7 +45,9 @@ final class ProbeExchange {
       ProbeTarget target,
       HealthOptions options,
       String apiKey,
-      Buffer body) {
+      Buffer body,
+      io.opentelemetry.api.trace.Span span) {
+    this.span = span;
     this.vertx = vertx;
     this.client = client;
     this.target = target;
@@ -70,6 +74,7 @@ final class ProbeExchange {
               .putHeader(HttpHeaders.ACCEPT, "text/event-stream")
               .putHeader(MeridianHeaders.ROUTER_REGION, options.getRegion())
               .putHeader(MeridianHeaders.PROBE, "true");
+      ProbeTracing.inject(span, request);
     } catch (RuntimeException e) {
       finish(ProbeOutcome.CONNECT_ERROR, "invalid endpoint URL");
       return promise.future();

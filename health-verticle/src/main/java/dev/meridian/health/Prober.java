@@ -37,8 +37,14 @@ public final class Prober {
   private final HealthOptions options;
   private final ApiKeys apiKeys;
   private final HttpClient client;
+  private final ProbeTracing tracing;
 
   public Prober(Vertx vertx, HealthOptions options, ApiKeys apiKeys) {
+    this(vertx, options, apiKeys, ProbeTracing.OFF);
+  }
+
+  public Prober(Vertx vertx, HealthOptions options, ApiKeys apiKeys, ProbeTracing tracing) {
+    this.tracing = Objects.requireNonNull(tracing, "tracing");
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     // A probe's callbacks (timer, connection, stream) share plain fields, so they all run here.
     this.context = vertx.getOrCreateContext();
@@ -72,10 +78,11 @@ public final class Prober {
 
   private Future<ProbeResult> run(ProbeTarget target) {
     String key = apiKeys.keyFor(target.endpoint().provider());
+    io.opentelemetry.api.trace.Span span = tracing.start(target);
     Future<ProbeResult> probed =
         target.endpoint().model().kind() == ModelKind.EMBEDDING
-            ? new EmbeddingProbe(vertx, client, target, options, key).run()
-            : new ProbeExchange(vertx, client, target, options, key, requestBody(target)).run();
+            ? new EmbeddingProbe(vertx, client, target, options, key, span).run()
+            : new ProbeExchange(vertx, client, target, options, key, requestBody(target), span).run();
     // Whatever the provider said goes into logs, /status.json and the cluster: never the key it was sent.
     SecretRedactor redactor = new SecretRedactor(key == null ? java.util.List.of() : java.util.List.of(key));
     return probed
@@ -84,6 +91,7 @@ public final class Prober {
             result.completionTokens(), result.costDollars(), result.httpStatus(), redactor.redact(result.error())))
         .onSuccess(
             result -> {
+              ProbeTracing.end(span, result);
               if (LOG.isDebugEnabled()) {
                 LOG.debug(
                     "probe {} -> {} status={} ttftMs={} tokensPerSecond={} tokens={}+{} error={}",

@@ -56,6 +56,8 @@ public final class MeridianConfig {
           new Setting("retry-budget-ratio", "MERIDIAN_RETRY_BUDGET_RATIO", "0.2", "retries and fallbacks allowed as a share of requests (10 s window, 20 always allowed)"),
           new Setting("hedge", "MERIDIAN_HEDGE", "false", "hedge every request by default (header x-meridian-hedge overrides)"),
           new Setting("access-log-sample", "MERIDIAN_ACCESS_LOG_SAMPLE", "0", "structured JSON access log on stdout (logger meridian.access): the share of successful requests logged, 0 to 1; requests that fail are always logged once it is above 0"),
+          new Setting("tracing", "MERIDIAN_TRACING", "off", "OpenTelemetry traces: off, or on (exported over OTLP as the standard OTEL_* variables say: OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_TRACES_SAMPLER, ...; docs/tracing.md)"),
+          new Setting("trace-probe-sample", "MERIDIAN_TRACE_PROBE_SAMPLE", "0.1", "with tracing on, the share of health probes traced (their own root spans, sampled apart from requests)"),
           new Setting("affinity", "MERIDIAN_AFFINITY", "true", "prompt-cache affinity: keep a request's prompt prefix (tools and system prompt) on one endpoint among those of equal standing, so the provider's prompt cache serves it (docs/routing.md)"),
           new Setting("affinity-min-prefix-chars", "MERIDIAN_AFFINITY_MIN_PREFIX_CHARS", "4096", "shortest prompt prefix, in characters, that affinity keeps together (providers cache from about 1,024 tokens)"),
           new Setting("affinity-tolerance", "MERIDIAN_AFFINITY_TOLERANCE", "0.2", "an endpoint is an alternative of the fastest within this share of its TTFT ..."),
@@ -259,6 +261,15 @@ public final class MeridianConfig {
   public double breakerFailureRate() { return fraction("breaker-failure-rate"); }
   public double retryBudgetRatio() { return fraction("retry-budget-ratio"); }
   public double accessLogSample() { return fraction("access-log-sample"); }
+  public boolean tracing() {
+    String value = values.get("tracing").trim().toLowerCase(Locale.ROOT);
+    return switch (value) {
+      case "on", "true" -> true;
+      case "off", "false" -> false;
+      default -> throw new IllegalArgumentException("--tracing must be on or off, got '" + values.get("tracing") + "'");
+    };
+  }
+  public double traceProbeSample() { return fraction("trace-probe-sample"); }
   public boolean hedgeByDefault() { return Boolean.parseBoolean(values.get("hedge")); }
   public dev.meridian.core.routing.PrefixAffinity.Options affinity() {
     return new dev.meridian.core.routing.PrefixAffinity.Options(Boolean.parseBoolean(values.get("affinity")),

@@ -80,10 +80,13 @@ public final class MeridianNode {
   private final HazelcastClusterManager clusterManager;
 
   private final PrometheusMeterRegistry registry;
+  private final Telemetry telemetry;
 
   private MeridianNode(
-      MeridianConfig config, Vertx vertx, HazelcastClusterManager clusterManager, PrometheusMeterRegistry registry) {
+      MeridianConfig config, Vertx vertx, HazelcastClusterManager clusterManager, PrometheusMeterRegistry registry,
+      Telemetry telemetry) {
     this.config = config;
+    this.telemetry = telemetry;
     this.vertx = vertx;
     // One probe round of this node's own evidence outranks what peers write for the same key.
     this.healthState = new HealthState(config.probeIntervalMs() + PeerHealthRecords.MAX_CLOCK_SKEW_MS);
@@ -98,22 +101,37 @@ public final class MeridianNode {
         clustered
             ? ClusterConfigFactory.clusterManager(config.clusterConfigPath(), config.region(), env)
             : null;
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Telemetry telemetry;
+    try {
+      telemetry = Telemetry.start(config, env);
+    } catch (RuntimeException e) {
+      // A malformed OTEL_* value: refuse to start rather than run without the traces asked for.
+      return Future.failedFuture(new IllegalArgumentException("tracing: " + e.getMessage(), e));
+    }
+    // With tracing on, the latency histograms carry the recorded requests' trace ids as exemplars.
+    PrometheusMeterRegistry registry = telemetry.enabled()
+        ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new io.prometheus.metrics.model.registry.PrometheusRegistry(),
+            io.micrometer.core.instrument.Clock.SYSTEM, new dev.meridian.router.trace.TraceExemplars())
+        : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     // Before any meter exists: a client's made-up HTTP method must not become a label value.
     registry.config().meterFilter(new BoundedHttpLabels());
     io.vertx.core.transport.Transport transport;
     try {
       transport = NodeOptions.transport(config.transport());
     } catch (IllegalStateException e) {
+      telemetry.close(1_000);
       return Future.failedFuture(e);
     }
     return createVertx(clusterManager, registry, env, config.vertxHttpMetrics(), transport)
         .compose(
             vertx -> {
-              MeridianNode node = new MeridianNode(config, vertx, clusterManager, registry);
+              MeridianNode node = new MeridianNode(config, vertx, clusterManager, registry, telemetry);
               return node.startComponents(env, listener)
                   .map(node)
-                  .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure)));
+                  .recover(failure -> vertx.close().transform(ignored -> {
+                    telemetry.close(1_000);
+                    return Future.failedFuture(failure);
+                  }));
             });
   }
 
@@ -242,6 +260,9 @@ public final class MeridianNode {
     rules = new RoutingRules(routed, policy);
     resilience = new ResilienceState(vertx, config.region(), NodeOptions.resilience(config));
     RouterMetrics metrics = new RouterMetrics(registry, rules::catalog);
+    dev.meridian.router.trace.RequestTracing requestTracing = telemetry.enabled()
+        ? dev.meridian.router.trace.RequestTracing.of(telemetry.openTelemetry(), config.region())
+        : dev.meridian.router.trace.RequestTracing.OFF;
     resilience.addListener(metrics);
     NodeMetrics.bind(vertx, registry, rules::catalog, healthState, policy, config.region());
     // Off (0) by default: no listener at all. On: failures always, successes at the sampling rate.
@@ -258,7 +279,7 @@ public final class MeridianNode {
         .compose(started -> startUsageSync())
         .compose(
             started -> {
-              healthVerticle = new HealthVerticle(routed, healthOptions, store, membership, apiKeys);
+              healthVerticle = new HealthVerticle(routed, healthOptions, store, membership, apiKeys).withTracing(probeTracing());
               return vertx.deployVerticle(healthVerticle).onSuccess(id -> healthDeploymentId = id);
             })
         .compose(
@@ -272,7 +293,8 @@ public final class MeridianNode {
                               .withGate(gate)
                               .withRules(rules)
                               .withAccess(access)
-                              .withResponseItems(responseItems);
+                              .withResponseItems(responseItems)
+                              .withTracing(requestTracing);
                       routers.add(router);
                       return router;
                     },
@@ -300,6 +322,12 @@ public final class MeridianNode {
                       });
             })
         .mapEmpty();
+  }
+
+  private dev.meridian.health.ProbeTracing probeTracing() {
+    return telemetry.enabled()
+        ? dev.meridian.health.ProbeTracing.of(telemetry.openTelemetry(), config.region())
+        : dev.meridian.health.ProbeTracing.OFF;
   }
 
   /** The JIT warm-up's outcome once it has run ({@code --warmup-requests}); null before or without. */
@@ -352,7 +380,7 @@ public final class MeridianNode {
     String previous = healthDeploymentId;
     vertx.undeploy(previous)
         .compose(v -> {
-          healthVerticle = new HealthVerticle(catalog, healthOptions, store, membership, apiKeys);
+          healthVerticle = new HealthVerticle(catalog, healthOptions, store, membership, apiKeys).withTracing(probeTracing());
           return vertx.deployVerticle(healthVerticle);
         })
         .onSuccess(id -> healthDeploymentId = id)
@@ -432,6 +460,9 @@ public final class MeridianNode {
       if (member != null && member.getLifecycleService().isRunning()) {
         member.getLifecycleService().shutdown();
       }
+      // The last spans, those of the requests the drain let finish; bounded, so a dead collector
+      // cannot hold the exit.
+      telemetry.close(2_000);
     });
   }
 }

@@ -10,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One structured JSON line per client request, for on-call's look at a single request: who asked for
+ * One structured JSON line per client request, for on-call's look at a single request (its trace id,
+ * when tracing recorded it, leads to the trace): who asked for
  * what, where it went, every failed attempt and why, status, first-token time, duration, tokens and
  * cost. No prompt, answer or key text is ever in it (the client key by its name only). Requests that
  * did not end {@code ok} are always logged; {@code ok} ones at the sampling rate (the node installs no
@@ -69,6 +70,7 @@ public final class AccessLog implements ExchangeListener {
     return new JsonObject()
         .put("ts", Instant.ofEpochMilli(clockMs.getAsLong()).toString())
         .put("request_id", record.requestId())
+        .put("trace_id", record.traceId())
         .put("key", record.keyName())
         .put("api", record.api())
         .put("region", region)

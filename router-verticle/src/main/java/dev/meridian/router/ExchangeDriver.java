@@ -15,6 +15,7 @@ import dev.meridian.core.routing.Deadlines;
 import dev.meridian.core.routing.RetryBudget;
 import dev.meridian.core.routing.RoutePlan;
 import dev.meridian.router.surface.Surface;
+import dev.meridian.router.trace.ExchangeTrace;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -68,7 +69,8 @@ final class ExchangeDriver {
       String requestId,
       long startedNanos,
       long promptTokensEstimate,
-      String keyName) {}
+      String keyName,
+      ExchangeTrace trace) {}
 
   final Context ctx;
   final Request request;
@@ -136,18 +138,21 @@ final class ExchangeDriver {
   }
 
   void failed(UpstreamAttempt attempt, AttemptOutcome outcome, String detail, long blockMs) {
+    // The machine's Settle ends the attempt's span with this outcome.
     LOG.debug("request {} attempt on {} failed: {}", request.requestId(), attempt.endpoint, detail);
     run(machine.onFailed(attempt.handle, outcome, detail, blockMs));
   }
 
   void streamBroke(UpstreamAttempt attempt, String message) {
     LOG.debug("request {}: {}", request.requestId(), message);
+    attempt.trace.endIfOpen("stream_broken");
     run(machine.onStreamBroken(attempt.handle, message));
   }
 
   /** The winner relayed its whole answer; {@code used} is what it cost. */
   void completed(UpstreamAttempt attempt, Usage used, int clientStatus, String how) {
     account(attempt.endpoint, used);
+    attempt.trace.completed(used, costDollars, attempt.endpoint.model().upstreamId());
     run(machine.onCompleted(attempt.handle));
     finish(clientStatus, how);
   }
@@ -158,6 +163,7 @@ final class ExchangeDriver {
    */
   void streamEndedInError(UpstreamAttempt attempt, Usage used) {
     account(attempt.endpoint, used);
+    attempt.trace.endIfOpen("stream_error_event");
     run(machine.onStreamBroken(attempt.handle, "the provider's stream carried an error event"));
   }
 
@@ -189,6 +195,10 @@ final class ExchangeDriver {
         }
       } else if (command instanceof FailoverCommand.Settle settle) {
         EndpointBreaker.settle(settle.attempt().ticket(), settle.outcome().breaker());
+        UpstreamAttempt settled = attemptOf(settle.attempt());
+        if (settled != null) {
+          settled.trace.settled(settle.outcome());
+        }
       } else if (command instanceof FailoverCommand.LateFailure late) {
         ctx.resilience().breaker(late.attempt().<Candidate>endpoint().endpoint()).recordLateFailure();
       } else if (command instanceof FailoverCommand.Commit commit) {
@@ -233,6 +243,7 @@ final class ExchangeDriver {
       hedgeTimer = -1;
     }
     firstByteNanos = System.nanoTime() - request.startedNanos();
+    request.trace().firstByteSent();
     if (machine.hedged()) {
       response.putHeader("x-meridian-hedge", attempt.handle.hedge() ? "hedge_won" : "primary_won");
     }
@@ -290,6 +301,8 @@ final class ExchangeDriver {
     }
     for (UpstreamAttempt attempt : attempts) {
       attempt.cancelTimers();
+      // Still open: the winner of an exchange that ended otherwise (client gone, deadline).
+      attempt.trace.endIfOpen(how);
     }
     List<ExchangeRecord.AttemptFailure> failures = new ArrayList<>(machine.failures().size());
     for (FailoverMachine.Failure<Candidate> failure : machine.failures()) {
@@ -302,7 +315,9 @@ final class ExchangeDriver {
             request.surface().api(), request.chat().model(), servingEndpoint(), machine.attempts(), status, request.chat().stream(),
             outcome, machine.servedByFallback(), hedge, machine.retriesDenied(), List.copyOf(failures), usage,
             costDollars, firstByteNanos, overheadNanos, System.nanoTime() - request.startedNanos(),
-            request.requestId(), request.keyName(), request.plan().reason());
+            request.requestId(), request.keyName(), request.plan().reason(), request.trace().traceId(),
+            request.trace().spanId());
+    request.trace().end(record);
     onFinish.accept(record);
     try {
       ctx.listener().onExchange(record);

@@ -22,6 +22,8 @@ import java.util.List;
  * @param requestId the {@code x-request-id} the client got; null for a refusal before the pipeline
  * @param keyName the client key's name, null on an open router or before authentication
  * @param routeReason why the route was chosen ({@code x-meridian-route-reason}); null when none was
+ * @param traceId the request's trace when it was recorded (sampled), else null
+ * @param spanId the request's server span when recorded, else null
  */
 public record ExchangeRecord(
     String api,
@@ -42,7 +44,9 @@ public record ExchangeRecord(
     long totalNanos,
     String requestId,
     String keyName,
-    String routeReason) {
+    String routeReason,
+    String traceId,
+    String spanId) {
 
   /** One failed upstream attempt: where, and what kind of failure (see docs/metrics.md). */
   public record AttemptFailure(Endpoint endpoint, String kind) {}

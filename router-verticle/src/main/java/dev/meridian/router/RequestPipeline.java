@@ -17,6 +17,7 @@ import dev.meridian.core.routing.RoutingRules;
 import dev.meridian.core.tenancy.Admission;
 import dev.meridian.core.tenancy.ClientKey;
 import dev.meridian.router.surface.Surface;
+import dev.meridian.router.trace.ExchangeTrace;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.ThreadLocalRandom;
@@ -90,12 +91,14 @@ final class RequestPipeline {
    * Serves one request whose body has been read.
    *
    * @param client the authenticated key, null on an open router
+   * @param trace the request's trace, started when it arrived
    * @throws OpenAiException when the request is refused before any upstream is tried
    * @throws ClientLimited when the key's own limits refuse it
    */
-  void serve(Surface surface, HttpServerRequest http, Buffer body, ClientKey client) {
+  void serve(Surface surface, HttpServerRequest http, Buffer body, ClientKey client, ExchangeTrace trace) {
     long startedNanos = System.nanoTime();
     String requestId = requestId(http.getHeader(MeridianHeaders.REQUEST_ID));
+    trace.identify(requestId, client == null ? null : client.name());
     io.vertx.core.http.HttpServerResponse response = http.response();
     response.putHeader(RouteHeaders.REQUEST_ID, requestId);
     Surface.Parsed parsed = surface.parse(body, http);
@@ -150,7 +153,7 @@ final class RequestPipeline {
       }
       ExchangeDriver.Request exchange =
           new ExchangeDriver.Request(request, surface, surface.answer(parsed, request, requestId), plan, deadlines, hedge,
-              requestId, startedNanos, profile.estimatedPromptTokens(), client == null ? null : client.name());
+              requestId, startedNanos, profile.estimatedPromptTokens(), client == null ? null : client.name(), trace);
       new ExchangeDriver(exchangeContext, response, exchange, record -> finished(leave, client, record)).start();
     } catch (RuntimeException | Error e) {
       // Refused, or the exchange may not get to finish (and if it later does, Leave makes that a no-op).

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerResponse;
 /** Diagnostic headers on every response: which route served it and how many endpoints were tried. */
 final class RouteHeaders {
   static final CharSequence REQUEST_ID = HeaderNames.of(MeridianHeaders.REQUEST_ID);
+  static final CharSequence TRACE_ID = HeaderNames.of(MeridianHeaders.TRACE_ID);
   private static final CharSequence ATTEMPTS = HeaderNames.of(MeridianHeaders.ATTEMPTS);
   private static final CharSequence ROUTE_REASON = HeaderNames.of(MeridianHeaders.ROUTE_REASON);
   private static final CharSequence ROUTE_MODEL = HeaderNames.of(MeridianHeaders.ROUTE_MODEL);

@@ -70,12 +70,20 @@ public final class RouterMetrics implements ExchangeListener, ResilienceState.Br
 
     ApiMeters api = route.api(record.api());
     api.requests(record.outcome()).increment();
-    api.duration(record.streamed()).record(record.totalNanos(), TimeUnit.NANOSECONDS);
-    if (record.firstByteNanos() >= 0) {
-      api.ttft().record(record.firstByteNanos(), TimeUnit.NANOSECONDS);
-    }
-    if (record.overheadNanos() >= 0) {
-      overhead.record(record.overheadNanos(), TimeUnit.NANOSECONDS);
+    // A recorded request's trace becomes the exemplar of the histogram buckets it lands in.
+    dev.meridian.router.trace.TraceExemplars.recordingFor(record.traceId(), record.spanId());
+    try {
+      api.duration(record.streamed()).record(record.totalNanos(), TimeUnit.NANOSECONDS);
+      if (record.firstByteNanos() >= 0) {
+        api.ttft().record(record.firstByteNanos(), TimeUnit.NANOSECONDS);
+      }
+      if (record.overheadNanos() >= 0) {
+        overhead.record(record.overheadNanos(), TimeUnit.NANOSECONDS);
+      }
+    } finally {
+      if (record.traceId() != null) {
+        dev.meridian.router.trace.TraceExemplars.done();
+      }
     }
     if (endpoint != null && ("ok".equals(record.outcome()) || record.usage().completionTokens() > 0)) {
       boolean estimated = record.usage().estimated();

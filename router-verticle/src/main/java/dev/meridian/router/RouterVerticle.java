@@ -1,5 +1,7 @@
 package dev.meridian.router;
 
+import dev.meridian.router.trace.RequestTracing;
+
 import dev.meridian.core.catalog.ApiKeys;
 import dev.meridian.core.catalog.Catalog;
 import dev.meridian.core.health.HealthPolicy;
@@ -57,6 +59,7 @@ public final class RouterVerticle extends VerticleBase {
   private FifoDeadlines bodyDeadlines;
   /** The POST routes the HTTP server serves directly, by exact path: one per surface. */
   private final java.util.Map<String, SurfaceRoute> surfaceRoutes = new java.util.HashMap<>();
+  private RequestTracing tracing = RequestTracing.OFF;
   private long bodySweep = -1;
   private ResponseItemStore responseItems = ResponseItemStore.withDefaults();
 
@@ -117,6 +120,12 @@ public final class RouterVerticle extends VerticleBase {
   /** The output items the node's router instances served, for the Responses API's item references. */
   public RouterVerticle withResponseItems(ResponseItemStore items) {
     this.responseItems = items;
+    return this;
+  }
+
+  /** Traces requests (docs/tracing.md); {@link RequestTracing#OFF} unless set. */
+  public RouterVerticle withTracing(RequestTracing tracing) {
+    this.tracing = tracing;
     return this;
   }
 
@@ -181,7 +190,7 @@ public final class RouterVerticle extends VerticleBase {
         new ResponsesSurface(redactor, rules::catalog, responseItems), new CompletionsSurface(redactor))) {
       SurfaceRoute route =
           new SurfaceRoute(surface, access, tenancyMetrics, options.getMaxBodyBytes(), bodyDeadlines,
-              RouterVerticle::monotonicMs, pipeline, listener);
+              RouterVerticle::monotonicMs, pipeline, listener, tracing);
       surfaceRoutes.put(surface.path(), route);
       // The exact path skips the router (see serve); spellings it normalises to the same path come here.
       router.post(surface.path()).handler(ctx -> route.handle(ctx.request()));
@@ -196,7 +205,7 @@ public final class RouterVerticle extends VerticleBase {
       admin.route(path).handler(this::adminGate);
     }
     if (metricsRegistry != null) {
-      admin.get("/metrics").handler(io.vertx.micrometer.PrometheusScrapingHandler.create(metricsRegistry));
+      admin.get("/metrics").handler(new MetricsHandler(metricsRegistry));
     }
     admin
         .get("/status.json")

@@ -5,6 +5,7 @@ import dev.meridian.core.openai.OpenAiException;
 import dev.meridian.core.openai.Usage;
 import dev.meridian.core.tenancy.ClientKey;
 import dev.meridian.router.surface.Surface;
+import dev.meridian.router.trace.ExchangeTrace;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -36,6 +37,7 @@ final class SurfaceRoute implements Handler<HttpServerRequest> {
   private final RequestPipeline handler;
   private final Surface surface;
   private final ExchangeListener listener;
+  private final dev.meridian.router.trace.RequestTracing tracing;
   /** The most a body buffer starts with, whatever Content-Length says; typical chat bodies fit. */
   private static final int INITIAL_BODY_CAPACITY = 16 * 1024;
 
@@ -50,7 +52,8 @@ final class SurfaceRoute implements Handler<HttpServerRequest> {
       FifoDeadlines bodyDeadlines,
       LongSupplier clockMs,
       RequestPipeline handler,
-      ExchangeListener listener) {
+      ExchangeListener listener,
+      dev.meridian.router.trace.RequestTracing tracing) {
     this.surface = surface;
     this.access = access;
     this.tenancyMetrics = tenancyMetrics;
@@ -59,42 +62,48 @@ final class SurfaceRoute implements Handler<HttpServerRequest> {
     this.clockMs = clockMs;
     this.handler = handler;
     this.listener = listener;
+    this.tracing = tracing;
   }
 
   @Override
   public void handle(HttpServerRequest request) {
+    ExchangeTrace trace = tracing.start(request, surface.path(), surface.genAiOperation());
     try {
-      accept(request);
+      accept(request, trace);
     } catch (RuntimeException | Error e) {
       // A bug, not bad input: still an answer (500) and a report, as Vert.x Web's failure handler gave.
-      reject(request, null, ErrorResponder.toError(e), -1, false);
+      reject(request, null, ErrorResponder.toError(e), -1, false, trace);
     }
   }
 
-  private void accept(HttpServerRequest request) {
+  private void accept(HttpServerRequest request, ExchangeTrace trace) {
+    String traceId = trace.traceId();
+    if (traceId != null) {
+      request.response().putHeader(RouteHeaders.TRACE_ID, traceId);
+    }
     ClientKey client;
     try {
       client = access.authenticate(request);
     } catch (OpenAiException e) {
       tenancyMetrics.authFailed(e.error().code());
       request.response().putHeader("www-authenticate", "Bearer realm=\"meridian\"");
-      reject(request, null, e.error(), -1, false);
+      reject(request, null, e.error(), -1, false, trace);
       return;
     }
     String contentType = request.getHeader("content-type");
     if (contentType != null) {
       String type = contentType.toLowerCase(Locale.ROOT);
       if (type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/")) {
-        reject(request, null, OpenAiError.unsupportedMediaType(contentType), -1, false);
+        reject(request, null, OpenAiError.unsupportedMediaType(contentType), -1, false, trace);
         return;
       }
     }
     long declared = declaredLength(request.getHeader("content-length"));
     if (declared > maxBodyBytes) {
-      reject(request, null, OpenAiError.requestTooLarge(maxBodyBytes), -1, false);
+      reject(request, null, OpenAiError.requestTooLarge(maxBodyBytes), -1, false, trace);
       return;
     }
-    new BodyReader(request, client, declared).start();
+    new BodyReader(request, client, declared, trace).start();
   }
 
   /** The Content-Length header's value, or -1 when absent or not a number (Netty rejects the latter). */
@@ -113,13 +122,15 @@ final class SurfaceRoute implements Handler<HttpServerRequest> {
   private final class BodyReader implements Handler<Buffer> {
     private final HttpServerRequest request;
     private final ClientKey client;
+    private final ExchangeTrace trace;
     private final Buffer body;
     private FifoDeadlines.Deadline deadline;
     private boolean over;
 
-    BodyReader(HttpServerRequest request, ClientKey client, long declared) {
+    BodyReader(HttpServerRequest request, ClientKey client, long declared, ExchangeTrace trace) {
       this.request = request;
       this.client = client;
+      this.trace = trace;
       // Grown as bytes arrive: a declared length alone must not reserve memory for 30 s.
       this.body = Buffer.buffer((int) Math.max(1024, Math.min(declared, INITIAL_BODY_CAPACITY)));
     }
@@ -142,7 +153,7 @@ final class SurfaceRoute implements Handler<HttpServerRequest> {
       }
       if (body.length() + (long) chunk.length() > maxBodyBytes) {
         end();
-        reject(request, null, OpenAiError.requestTooLarge(maxBodyBytes), -1, false);
+        reject(request, null, OpenAiError.requestTooLarge(maxBodyBytes), -1, false, trace);
         return;
       }
       body.appendBuffer(chunk);
@@ -153,7 +164,7 @@ final class SurfaceRoute implements Handler<HttpServerRequest> {
         return;
       }
       end();
-      serve(request, body, client);
+      serve(request, body, client, trace);
     }
 
     /** The connection broke while the body was on its way: nobody to answer, nothing failed. */
@@ -163,7 +174,7 @@ final class SurfaceRoute implements Handler<HttpServerRequest> {
       }
       end();
       LOG.debug("request abandoned by the client before it was read: {}", String.valueOf(error));
-      reportGone();
+      reportGone(trace);
     }
 
     private void tooSlow() {
@@ -176,7 +187,7 @@ final class SurfaceRoute implements Handler<HttpServerRequest> {
         LOG.debug("closing a connection whose request body did not arrive in time");
         request.connection().close();
       }
-      reportGone();
+      reportGone(trace);
     }
 
     private void end() {
@@ -185,15 +196,15 @@ final class SurfaceRoute implements Handler<HttpServerRequest> {
     }
   }
 
-  private void serve(HttpServerRequest request, Buffer body, ClientKey client) {
+  private void serve(HttpServerRequest request, Buffer body, ClientKey client, ExchangeTrace trace) {
     try {
-      handler.serve(surface, request, body, client);
+      handler.serve(surface, request, body, client, trace);
     } catch (RequestPipeline.ClientLimited e) {
-      reject(request, body, e.refusal().error(), e.refusal().retryAfterSeconds(), true);
+      reject(request, body, e.refusal().error(), e.refusal().retryAfterSeconds(), true, trace);
     } catch (OpenAiException e) {
-      reject(request, body, e.error(), e.retryAfterSeconds(), false);
+      reject(request, body, e.error(), e.retryAfterSeconds(), false, trace);
     } catch (RuntimeException | Error e) {
-      reject(request, body, ErrorResponder.toError(e), -1, false);
+      reject(request, body, ErrorResponder.toError(e), -1, false, trace);
     }
   }
 
@@ -204,10 +215,12 @@ final class SurfaceRoute implements Handler<HttpServerRequest> {
    * @param body the body when it was read, to name the model in the report
    * @param clientLimited refused by the client key's own limits or budget
    */
-  private void reject(HttpServerRequest request, Buffer body, OpenAiError error, long retryAfterSeconds, boolean clientLimited) {
+  private void reject(
+      HttpServerRequest request, Buffer body, OpenAiError error, long retryAfterSeconds, boolean clientLimited,
+      ExchangeTrace trace) {
     HttpServerResponse response = request.response();
     if (response.closed()) {
-      reportGone();
+      reportGone(trace);
       return;
     }
     if (retryAfterSeconds >= 0) {
@@ -220,15 +233,16 @@ final class SurfaceRoute implements Handler<HttpServerRequest> {
       default -> error.status() >= 500 ? "upstream_error" : "client_error";
     };
     report(new ExchangeRecord(surface.api(), modelOf(body), null, 0, error.status(), false, outcome, false, "none", 0,
-        List.of(), Usage.NONE, 0, -1, -1, 0, null, null, null));
+        List.of(), Usage.NONE, 0, -1, -1, 0, null, null, null, trace.traceId(), trace.spanId()), trace);
   }
 
-  private void reportGone() {
+  private void reportGone(ExchangeTrace trace) {
     report(new ExchangeRecord(surface.api(), null, null, 0, 499, false, "client_gone", false, "none", 0,
-        List.of(), Usage.NONE, 0, -1, -1, 0, null, null, null));
+        List.of(), Usage.NONE, 0, -1, -1, 0, null, null, null, trace.traceId(), trace.spanId()), trace);
   }
 
-  private void report(ExchangeRecord record) {
+  private void report(ExchangeRecord record, ExchangeTrace trace) {
+    trace.end(record);
     try {
       listener.onExchange(record);
     } catch (RuntimeException e) {

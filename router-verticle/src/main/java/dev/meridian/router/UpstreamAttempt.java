@@ -10,6 +10,7 @@ import dev.meridian.core.openai.Redaction;
 import dev.meridian.core.openai.Usage;
 import dev.meridian.core.routing.FailoverPolicy;
 import dev.meridian.router.surface.Surface;
+import dev.meridian.router.trace.AttemptTrace;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
@@ -36,6 +37,8 @@ final class UpstreamAttempt {
   private final Surface.NativeCall nativeCall;
   /** The renderer of this attempt's answer: the native call's, or the exchange's. */
   private final Surface.Answer answer;
+  /** This attempt's span, and the traceparent its request carries. */
+  final AttemptTrace trace;
   private HttpClientRequest clientRequest;
   private long firstByteTimer = -1;
   private long idleTimer = -1;
@@ -50,6 +53,19 @@ final class UpstreamAttempt {
     this.response = exchange.response;
     this.nativeCall = exchange.request.answer().nativeCall(endpoint);
     this.answer = nativeCall == null ? exchange.request.answer() : nativeCall.answer();
+    this.trace = exchange.request.trace().attempt(endpoint, handle.number(), kind(exchange, handle, endpoint), nativeCall != null);
+  }
+
+  /** {@code primary}, {@code hedge}, {@code fallback} (another model than the plan's first) or {@code retry}. */
+  private static String kind(ExchangeDriver exchange, FailoverMachine.Attempt handle, Endpoint endpoint) {
+    if (handle.number() == 1) {
+      return "primary";
+    }
+    if (handle.hedge()) {
+      return "hedge";
+    }
+    dev.meridian.core.routing.Candidate primary = exchange.request.plan().primary();
+    return primary != null && endpoint.model().id().equals(primary.endpoint().model().id()) ? "retry" : "fallback";
   }
 
   void launch() {
@@ -65,6 +81,7 @@ final class UpstreamAttempt {
                 opened.reset();
               }
               exchange.firstUpstreamRequestSent();
+              trace.inject(opened);
               return UpstreamClient.send(opened, body, exchange.request.requestId());
             })
         .onComplete(this::onResponse);
@@ -153,6 +170,7 @@ final class UpstreamAttempt {
     }
     HttpClientResponse upstream = result.result();
     int status = upstream.statusCode();
+    trace.status(status);
     switch (FailoverPolicy.classify(status)) {
       case SUCCESS -> {
         String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);

@@ -66,7 +66,7 @@ class AccessLogTest extends RouterTestBase {
     ask();
     ExchangeRecord ok = awaitExchange(r -> "ok".equals(r.outcome()));
     ExchangeRecord failed = new ExchangeRecord(ok.api(), "nope", null, 0, 404, false, "client_error", false, "none", 0,
-        List.of(), dev.meridian.core.openai.Usage.NONE, 0, -1, -1, 1, null, "team-a", null);
+        List.of(), dev.meridian.core.openai.Usage.NONE, 0, -1, -1, 1, null, "team-a", null, null, null);
     AccessLog tenPercent = log(0.1);
     draw = 0.5;
     tenPercent.onExchange(ok);

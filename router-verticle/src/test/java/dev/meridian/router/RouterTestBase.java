@@ -89,6 +89,11 @@ abstract class RouterTestBase {
     return new ResilienceOptions();
   }
 
+  /** How the router traces requests; off unless a test traces. */
+  dev.meridian.router.trace.RequestTracing tracing() {
+    return dev.meridian.router.trace.RequestTracing.OFF;
+  }
+
   /** The router's drain gate; a test that drains keeps a handle on it. */
   RequestGate gate() {
     return new RequestGate();
@@ -116,7 +121,8 @@ abstract class RouterTestBase {
         new RouterVerticle(catalog, routerOptions(), health, POLICY, apiKeys(), () -> true, listener, resilience)
             .withMetrics(registry)
             .withGate(gate())
-            .withAccess(access());
+            .withAccess(access())
+            .withTracing(tracing());
     await(vertx.deployVerticle(router));
     // Fresh connections per request: a JUnit-thread client reusing keep-alive connections has been
     // seen to stall here; pooled keep-alive itself is exercised by the router's upstream client.

@@ -173,7 +173,8 @@ final class ProviderApi {
     endpointStats.recordRequest(
         callerRegionKey(callerRegion),
         "true".equalsIgnoreCase(request.getHeader(MeridianHeaders.PROBE)),
-        request.getHeader(HttpHeaders.AUTHORIZATION) != null || request.getHeader("x-api-key") != null);
+        request.getHeader(HttpHeaders.AUTHORIZATION) != null || request.getHeader("x-api-key") != null,
+        request.getHeader("traceparent"));
     if (!authorized(request)) {
       errorReply(response, Replies.unauthorized(), transcoder);
       return;

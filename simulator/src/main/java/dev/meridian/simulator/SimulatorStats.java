@@ -61,8 +61,17 @@ public final class SimulatorStats {
     private final LongAdder cachedTokens = new LongAdder();
     private final Map<String, LongAdder> callerRegions = new ConcurrentHashMap<>();
     private final Map<FaultKind, LongAdder> faults = new ConcurrentHashMap<>();
+    private volatile String lastTraceparent;
 
     void recordRequest(String callerRegion, boolean probe, boolean authorizationPresent) {
+      recordRequest(callerRegion, probe, authorizationPresent, null);
+    }
+
+    /** @param traceparent the request's W3C {@code traceparent} header, null when it had none */
+    void recordRequest(String callerRegion, boolean probe, boolean authorizationPresent, String traceparent) {
+      if (traceparent != null && traceparent.length() <= 64) {
+        lastTraceparent = traceparent;
+      }
       requests.increment();
       if (probe) {
         probes.increment();
@@ -101,6 +110,11 @@ public final class SimulatorStats {
 
     public long requests() {
       return requests.sum();
+    }
+
+    /** The {@code traceparent} of the last request that carried one, as a provider would see it. */
+    public String lastTraceparent() {
+      return lastTraceparent;
     }
 
     /** Requests carrying {@code x-meridian-probe: true}. */
@@ -159,7 +173,8 @@ public final class SimulatorStats {
           .put("faults", injected)
           .put("cacheHits", cacheHits())
           .put("cachedTokens", cachedTokens())
-          .put("authorizationPresent", authorizationPresent());
+          .put("authorizationPresent", authorizationPresent())
+          .put("lastTraceparent", lastTraceparent());
     }
   }
 }

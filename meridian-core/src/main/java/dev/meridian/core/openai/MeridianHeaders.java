@@ -18,6 +18,8 @@ public final class MeridianHeaders {
   public static final String ROUTE_REASON = "x-meridian-route-reason";
   /** On every response: the request id, also in logs. */
   public static final String REQUEST_ID = "x-request-id";
+  /** Response header: the request's trace id, when tracing is on and the request's spans are recorded. */
+  public static final String TRACE_ID = "x-meridian-trace-id";
   /** Set by the simulator on its responses: which simulated endpoint answered ({@code model@region}). */
   public static final String SIMULATOR_ENDPOINT = "x-simulator-endpoint";
 

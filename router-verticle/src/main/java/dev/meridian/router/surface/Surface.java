@@ -28,6 +28,14 @@ public interface Surface {
   }
 
   /**
+   * The OpenTelemetry GenAI operation its requests perform ({@code gen_ai.operation.name}): {@code chat}
+   * unless the surface says otherwise.
+   */
+  default String genAiOperation() {
+    return "chat";
+  }
+
+  /**
    * The request the pipeline routes on, from the client's body (read whole).
    *
    * @throws dev.meridian.core.openai.OpenAiException 400 for what the surface cannot accept

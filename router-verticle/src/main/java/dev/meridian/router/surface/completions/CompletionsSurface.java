@@ -33,6 +33,11 @@ public final class CompletionsSurface implements Surface {
   }
 
   @Override
+  public String genAiOperation() {
+    return "text_completion";
+  }
+
+  @Override
   public String path() {
     return PATH;
   }

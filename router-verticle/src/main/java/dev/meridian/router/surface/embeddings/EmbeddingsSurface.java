@@ -22,6 +22,11 @@ public final class EmbeddingsSurface implements Surface {
   private static final Buffer EMPTY = Buffer.buffer();
 
   @Override
+  public String genAiOperation() {
+    return "embeddings";
+  }
+
+  @Override
   public String path() {
     return PATH;
   }
