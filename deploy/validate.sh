@@ -102,6 +102,27 @@ check_queries() {
   promtool check rules "$RENDERED/dashboard-queries.yaml"
 }
 
+check_exemplar_links() {
+  # The latency panels ask for exemplars, and the data source links an exemplar's trace_id to a trace.
+  node -e '
+    const fs = require("fs");
+    const [dashboardFile, datasourceFile] = process.argv.slice(1);
+    const dashboard = JSON.parse(fs.readFileSync(dashboardFile, "utf8"));
+    const wanted = ["meridian_request_duration_seconds", "meridian_ttft_seconds", "meridian_router_overhead_seconds"];
+    for (const metric of wanted) {
+      const targets = dashboard.panels.flatMap(p => p.targets || []).filter(t => (t.expr || "").includes(metric + "_bucket"));
+      if (!targets.length || !targets.every(t => t.exemplar === true)) {
+        console.error(`dashboard: the panels on ${metric} must set "exemplar": true`); process.exit(1);
+      }
+    }
+    const datasource = fs.readFileSync(datasourceFile, "utf8");
+    if (!/exemplarTraceIdDestinations:\s*\n\s*- name: trace_id\s*\n\s*datasourceUid: \S+/.test(datasource)) {
+      console.error("datasource.yaml: no exemplarTraceIdDestinations entry for trace_id"); process.exit(1);
+    }
+    console.log(`dashboard: exemplars on ${wanted.length} histograms; datasource links trace_id to a trace`);
+  ' "$DEPLOY/grafana/meridian-dashboard.json" "$DEPLOY/grafana/datasource.yaml"
+}
+
 check_manifests() {
   local args=() overlay
   for overlay in "${OVERLAYS[@]}"; do
@@ -138,6 +159,7 @@ run "config files (cluster.xml, catalog.json)" check_config_files
 run "promtool check rules" check_rules
 run "promtool test rules" check_rule_tests
 run "metric names, runbook anchors, dashboard queries" check_queries
+run "dashboard exemplar links" check_exemplar_links
 run "kubectl kustomize + schema validation per overlay" check_manifests
 
 echo

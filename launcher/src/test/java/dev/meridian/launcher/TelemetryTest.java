@@ -49,4 +49,11 @@ class TelemetryTest {
     assertThatThrownBy(() -> MeridianConfig.parse(new String[] {"--tracing", "yes"}, Map.of()).tracing())
         .hasMessageContaining("--tracing must be on or off");
   }
+
+  @Test
+  void aMalformedOtelValueStopsTheStartWithTheSdksMessage() {
+    MeridianConfig on = MeridianConfig.parse(new String[] {"--tracing", "on"}, Map.of());
+    assertThatThrownBy(() -> Telemetry.start(on, Map.of("OTEL_TRACES_SAMPLER", "sometimes")))
+        .hasMessageContaining("sometimes");
+  }
 }
