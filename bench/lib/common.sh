@@ -157,7 +157,7 @@ start_simulator() { # start_simulator PORT LATENCY_SCALE: on the upstream's CPUs
 # Benchmarks authenticate like clients do (the public demo key), so the key check counts in the overhead.
 MERIDIAN_AUTH_HEADER="authorization: Bearer sk-meridian-demo-key"
 
-start_router() { # start_router PORT SIMULATOR_PORT [extra flags]
+start_router() { # start_router PORT SIMULATOR_PORT [extra flags]; ROUTER_LOG: its log ($WORK/router.log)
   local port="$1" sim="$2"; shift 2
   # A jar built from before client keys (BENCH_REF=<older commit>) knows no --keys-file and needs none.
   # BENCH_AUTH=open runs without client authentication, to see what the key check itself costs.
@@ -165,7 +165,7 @@ start_router() { # start_router PORT SIMULATOR_PORT [extra flags]
   [[ "${BENCH_AUTH:-keys}" == open ]] && auth=(--auth open)
   grep -aq 'auth/demo-keys.json' "$JAR" 2>/dev/null || auth=()
   # shellcheck disable=SC2086
-  start_bg router "$WORK/router.log" java "${HZ_OPENS[@]}" ${JAVA_OPTS:--Xms256m} -jar "$JAR" \
+  start_bg router "${ROUTER_LOG:-$WORK/router.log}" java "${HZ_OPENS[@]}" ${JAVA_OPTS:--Xms256m} -jar "$JAR" \
     router --standalone --port "$port" --simulator-url "http://127.0.0.1:$sim" --region us-east \
     "${auth[@]}" "$@"
   ROUTER_PID=$LAST_PID
