@@ -166,9 +166,4 @@ public final class ExchangeTrace {
       carrier.putHeader(key, value);
     }
   };
-
-  /** For the exporter's own checks: the server span, null when off. */
-  Span serverSpan() {
-    return server;
-  }
 }
